@@ -1,0 +1,23 @@
+// Bundles the server and the client into single files that run with plain `node`
+// (dist/server.js, dist/client.js): no node_modules needed next to them.
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const entries = { server: 'system/server/main.ts', client: 'system/client/main.ts' };
+
+await build({
+  absWorkingDir: root,
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __tp0CreateRequire } from 'node:module'; const require = __tp0CreateRequire(import.meta.url);" },
+});
+console.log(`built ${Object.keys(entries).map((e) => `dist/${e}.js`).join(', ')}`);

@@ -1,0 +1,142 @@
+import net from 'node:net';
+import { FrameDecoder } from '../protocol/frame-decoder.js';
+import { decodeMessage } from '../protocol/message-decoder.js';
+import type { Message } from '../protocol/messages.js';
+import { ConnectionClosedError, type Transport } from './transport.js';
+
+/** Decoded messages held before the socket is paused (each frame is at most 8 KiB). */
+const QUEUE_HIGH_WATER = 32;
+const DEFAULT_END_TIMEOUT_MS = 2000;
+
+type Pending = { resolve: () => void; reject: (err: Error) => void };
+
+export class SocketTransport implements Transport {
+  readonly peer: string;
+  private readonly decoder = new FrameDecoder();
+  private readonly queue: Message[] = [];
+  private failure: Error | undefined;
+  private ended = false;
+  private waiter: Pending | undefined;
+  private iterating = false;
+  private readonly closedPromise: Promise<void>;
+
+  constructor(private readonly socket: net.Socket) {
+    this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => {
+      try {
+        this.decoder.end();
+      } catch (err) {
+        this.fail(err as Error);
+      }
+      this.ended = true;
+      this.wake();
+    });
+    socket.on('error', (err) => this.fail(err));
+    socket.on('close', () => {
+      if (!this.ended && !this.failure) this.fail(new ConnectionClosedError('connection reset before the peer ended it'));
+      this.ended = true;
+      this.wake();
+    });
+  }
+
+  /** Connects to host:port; rejects with the socket error (ECONNREFUSED, …) or on timeout. */
+  static connect(host: string, port: number, timeoutMs = 5000): Promise<SocketTransport> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new ConnectionClosedError(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeAllListeners('error');
+        resolve(new SocketTransport(socket));
+      });
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(err);
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.socket.destroyed;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.failure) return;
+    try {
+      for (const frame of this.decoder.push(chunk)) this.queue.push(decodeMessage(frame));
+    } catch (err) {
+      this.fail(err as Error);
+      return;
+    }
+    if (this.queue.length >= QUEUE_HIGH_WATER) this.socket.pause();
+    this.wake();
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    this.socket.pause();
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.resolve();
+  }
+
+  async *messages(): AsyncIterable<Message> {
+    if (this.iterating) throw new Error('messages() is already being read');
+    this.iterating = true;
+    for (;;) {
+      const next = this.queue.shift();
+      if (next !== undefined) {
+        if (this.queue.length < QUEUE_HIGH_WATER / 2 && !this.failure && this.socket.isPaused()) this.socket.resume();
+        yield next;
+        continue;
+      }
+      if (this.failure) throw this.failure;
+      if (this.ended) return;
+      await new Promise<void>((resolve, reject) => (this.waiter = { resolve, reject }));
+    }
+  }
+
+  send(frames: Buffer | readonly Buffer[]): Promise<void> {
+    if (this.socket.destroyed || this.socket.writableEnded) {
+      return Promise.reject(new ConnectionClosedError('cannot send: connection closed'));
+    }
+    const list = Buffer.isBuffer(frames) ? [frames] : frames;
+    if (list.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      for (let i = 0; i < list.length - 1; i++) this.socket.write(list[i] as Buffer);
+      // The callback of the last write runs once everything before it was handed to the kernel.
+      this.socket.write(list[list.length - 1] as Buffer, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  async end(timeoutMs = DEFAULT_END_TIMEOUT_MS): Promise<void> {
+    if (!this.socket.destroyed) this.socket.end();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.socket.destroy();
+        resolve();
+      }, timeoutMs);
+    });
+    // A paused socket never sees the peer's FIN: keep reading (and dropping) until close.
+    if (this.socket.isPaused()) this.socket.resume();
+    await Promise.race([this.closedPromise, timeout]);
+    clearTimeout(timer);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

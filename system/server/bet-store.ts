@@ -1,0 +1,251 @@
+/**
+ * Durable, serialized storage of bets in `bets.csv`, with group commit.
+ *
+ * - append() queues one batch's rows (already formatted). A single writer takes every batch that
+ *   is waiting, writes them with one write call, fdatasyncs, then records the new committed length
+ *   in `<bets>.commit` (16 bytes, fdatasync'd) and only then resolves the batches. Rows of two
+ *   batches never interleave: only the writer touches the file, one group at a time.
+ * - At open, anything past the committed length (a group torn by a crash, never acknowledged) is
+ *   cut off, so a batch is in the file whole or not at all. Without a commit record (a file from
+ *   elsewhere) the tail after the last line break is cut instead.
+ * - `<bets>.done` lists the agencies that notified, one per line, so a restarted server still
+ *   knows them.
+ */
+import { mkdirSync } from 'node:fs';
+import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from '../log/logger.js';
+import { COMMIT_RECORD_SIZE, encodeCommitRecord, readCommitRecord, rowAgency, scanLines } from './stored-file.js';
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+interface PendingBatch {
+  readonly data: Buffer;
+  readonly agency: number;
+  readonly count: number;
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+export class BetStore {
+  private pending: PendingBatch[] = [];
+  private writing: Promise<void> | undefined;
+  private failure: StorageError | undefined;
+  private closed = false;
+  /** Groups written and batches in them, for the benchmark's curiosity. */
+  readonly stats = { groups: 0, batches: 0 };
+
+  private constructor(
+    readonly path: string,
+    private readonly data: FileHandle,
+    private readonly commit: FileHandle,
+    private readonly doneJournal: FileHandle,
+    private committedLength: number,
+    private readonly counts: Map<number, number>,
+    private readonly done: Set<number>,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(path: string, log: Logger): Promise<BetStore> {
+    mkdirSync(dirname(path), { recursive: true });
+    const opened: FileHandle[] = [];
+    try {
+      const data = await open(path, 'a');
+      opened.push(data);
+      const commit = await open(`${path}.commit`, 'a+').then(async (fh) => {
+        await fh.close();
+        return open(`${path}.commit`, 'r+');
+      });
+      opened.push(commit);
+      const doneJournal = await open(`${path}.done`, 'a+');
+      opened.push(doneJournal);
+      await syncDirectory(dirname(path));
+
+      const length = await BetStore.repair(path, commit, log);
+      const counts = new Map<number, number>();
+      let malformed = 0;
+      await scanLines(path, length, (buf, start, end) => {
+        const agency = rowAgency(buf, start, end);
+        if (Number.isNaN(agency)) malformed++;
+        else counts.set(agency, (counts.get(agency) ?? 0) + 1);
+      });
+      if (malformed > 0) log.warn('abrir_almacenamiento', 'fail', { path, malformed_rows: malformed });
+      const done = await readDoneJournal(doneJournal);
+      const total = [...counts.values()].reduce((a, b) => a + b, 0);
+      log.info('abrir_almacenamiento', 'success', { path, bets: total, agencies: counts.size, done: done.size });
+      return new BetStore(path, data, commit, doneJournal, length, counts, done, log);
+    } catch (err) {
+      await Promise.allSettled(opened.map((fh) => fh.close()));
+      throw err instanceof StorageError ? err : new StorageError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Cuts whatever is past the last committed length and returns the length kept. */
+  private static async repair(path: string, commit: FileHandle, log: Logger): Promise<number> {
+    const size = (await stat(path)).size;
+    const committed = await readCommitRecord(commit);
+    let keep: number;
+    if (committed !== undefined && committed <= size) {
+      keep = committed;
+    } else {
+      // No usable record: keep every complete line.
+      keep = await scanLines(path, size, () => {});
+      if (committed !== undefined) log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed, size });
+    }
+    if (keep < size) {
+      await truncate(path, keep);
+      log.warn('reparar_almacenamiento', 'success', { path, removed_bytes: size - keep, kept_bytes: keep });
+    }
+    await commit.write(encodeCommitRecord(keep), 0, COMMIT_RECORD_SIZE, 0);
+    await commit.datasync();
+    return keep;
+  }
+
+  /** Bets of `agency` committed so far. */
+  storedCount(agency: number): number {
+    return this.counts.get(agency) ?? 0;
+  }
+
+  get totalStored(): number {
+    let total = 0;
+    for (const n of this.counts.values()) total += n;
+    return total;
+  }
+
+  /** Committed bytes of bets.csv: what a scan reads. */
+  get length(): number {
+    return this.committedLength;
+  }
+
+  /** Queues `count` rows of `agency` (complete lines); resolves once they are durable. */
+  append(agency: number, rows: string, count: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new StorageError('store is closed'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ data: Buffer.from(rows, 'utf8'), agency, count, resolve, reject });
+      this.writing ??= this.writeGroups();
+    });
+  }
+
+  /** Resolves once every batch queued so far is durable (or failed). */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  private async writeGroups(): Promise<void> {
+    try {
+      while (this.pending.length > 0 && !this.failure) {
+        const group = this.pending;
+        this.pending = [];
+        try {
+          await this.writeGroup(group);
+        } catch (err) {
+          this.failure = new StorageError(`writing ${this.path} failed: ${(err as Error).message}`, { cause: err });
+          this.log.error('almacenar', 'fail', { path: this.path, error: (err as Error).message });
+          for (const p of [...group, ...this.pending]) p.reject(this.failure);
+          this.pending = [];
+        }
+      }
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  private async writeGroup(group: PendingBatch[]): Promise<void> {
+    let buffers = group.map((p) => p.data);
+    let bytes = 0;
+    for (const b of buffers) bytes += b.length;
+    // The file is opened for append; loop over short writes.
+    let left = bytes;
+    while (left > 0) {
+      const { bytesWritten } = await this.data.writev(buffers);
+      left -= bytesWritten;
+      if (left > 0) buffers = dropBytes(buffers, bytesWritten);
+    }
+    await this.data.datasync();
+    const length = this.committedLength + bytes;
+    await this.commit.write(encodeCommitRecord(length), 0, COMMIT_RECORD_SIZE, 0);
+    await this.commit.datasync();
+    this.committedLength = length;
+    for (const p of group) this.counts.set(p.agency, (this.counts.get(p.agency) ?? 0) + p.count);
+    this.stats.groups++;
+    this.stats.batches += group.length;
+    for (const p of group) p.resolve();
+  }
+
+  isDone(agency: number): boolean {
+    return this.done.has(agency);
+  }
+
+  get doneCount(): number {
+    return this.done.size;
+  }
+
+  /** Records that `agency` notified; returns false if it already had. Durable when it resolves. */
+  async markDone(agency: number): Promise<boolean> {
+    if (this.done.has(agency)) return false;
+    this.done.add(agency);
+    await this.doneJournal.appendFile(`${agency}\n`);
+    await this.doneJournal.datasync();
+    return true;
+  }
+
+  /** Streams the committed rows; see scanLines. */
+  scan(onLine: (buf: Buffer, start: number, end: number) => void): Promise<number> {
+    return scanLines(this.path, this.committedLength, onLine);
+  }
+
+  /** Waits for queued batches, then closes every file, logging each close. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.flush();
+    for (const [fh, path] of [
+      [this.data, this.path],
+      [this.commit, `${this.path}.commit`],
+      [this.doneJournal, `${this.path}.done`],
+    ] as const) {
+      await fh.close();
+      this.log.info('close', 'success', { resource: 'file', path });
+    }
+  }
+}
+
+function dropBytes(buffers: Buffer[], n: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const b of buffers) {
+    if (n >= b.length) {
+      n -= b.length;
+      continue;
+    }
+    out.push(n > 0 ? b.subarray(n) : b);
+    n = 0;
+  }
+  return out;
+}
+
+async function readDoneJournal(fh: FileHandle): Promise<Set<number>> {
+  const bytes = await fh.readFile();
+  // A torn last line (no LF) was never acknowledged as durable: cut it so the next append starts clean.
+  const keep = bytes.lastIndexOf(0x0a) + 1;
+  if (keep < bytes.length) await fh.truncate(keep);
+  const done = new Set<number>();
+  for (const line of bytes.toString('utf8', 0, keep).split('\n')) {
+    if (/^\d+$/.test(line)) done.add(Number(line));
+  }
+  return done;
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The lottery's server-side state: which bets of each agency are accepted (by position in the
+ * agency's stream), which agencies are done, the draw (run once) and its winners.
+ *
+ * Every agency numbers its bets 0, 1, 2, …; a batch says where it starts. A batch that starts
+ * exactly at the agency's next position is stored; one that repeats bets already accepted has
+ * the repeated part dropped (a client resending after a lost acknowledgement); one that skips
+ * ahead is refused. So whatever reconnects happen, every bet is stored exactly once.
+ */
+import type { Bet, BetFields } from '../domain/bet.js';
+import { WINNING_NUMBER, storedColumns } from '../domain/bet.js';
+import { validateBet } from '../domain/validation.js';
+import { formatRow } from '../csv/csv-parser.js';
+import type { Logger } from '../log/logger.js';
+import { ErrorCode } from '../protocol/constants.js';
+import type { BetStore } from './bet-store.js';
+import { rowAgency, rowDocument, rowNumber } from './stored-file.js';
+
+export type Acceptance =
+  | {
+      readonly kind: 'accepted';
+      /** Bets of the batch newly queued for storage (a repeated prefix is not among them). */
+      readonly fresh: readonly Bet[];
+      /** Resolves once every bet of the batch is durable. */
+      readonly stored: Promise<void>;
+    }
+  | { readonly kind: 'rejected'; readonly code: ErrorCode; readonly detail: string };
+
+export class ShuttingDownError extends Error {
+  override readonly name = 'ShuttingDownError';
+  constructor() {
+    super('the server is shutting down');
+  }
+}
+
+export class DrawFailedError extends Error {
+  override readonly name = 'DrawFailedError';
+}
+
+type DrawState = 'open' | 'drawing' | 'drawn' | 'failed';
+
+export class Lottery {
+  /** Next stream position per agency: committed bets plus those queued for storage. */
+  private readonly nextIndex = new Map<number, number>();
+  /** The latest storage promise per agency (storage is FIFO, so it covers all earlier ones). */
+  private readonly lastAppend = new Map<number, Promise<void>>();
+  private state: DrawState = 'open';
+  private winners = new Map<number, string[]>();
+  private readonly drawn: Promise<void>;
+  private settleDraw!: { resolve: () => void; reject: (err: Error) => void };
+
+  constructor(
+    private readonly store: BetStore,
+    readonly expectedAgencies: number,
+    private readonly log: Logger,
+  ) {
+    this.drawn = new Promise((resolve, reject) => (this.settleDraw = { resolve, reject }));
+    this.drawn.catch(() => {}); // waiters handle it; an unobserved rejection is not a crash
+  }
+
+  /** Runs the draw at once when the agencies were already done (a restarted server). */
+  start(): void {
+    this.maybeDraw();
+  }
+
+  get drawDone(): boolean {
+    return this.state === 'drawn';
+  }
+
+  storedCount(agency: number): number {
+    return this.store.storedCount(agency);
+  }
+
+  accept(agency: number, firstIndex: number, bets: readonly BetFields[]): Acceptance {
+    if (this.state !== 'open') {
+      return { kind: 'rejected', code: ErrorCode.BETTING_CLOSED, detail: 'every agency is done; the draw has started' };
+    }
+    const next = this.nextIndex.get(agency) ?? this.store.storedCount(agency);
+    if (firstIndex > next) {
+      return {
+        kind: 'rejected',
+        code: ErrorCode.SEQUENCE_GAP,
+        detail: `batch starts at bet ${firstIndex} but the server holds bets 0…${next - 1} of agency ${agency}`,
+      };
+    }
+    const skip = next - firstIndex;
+    const fresh: Bet[] = [];
+    let rows = '';
+    for (let i = skip; i < bets.length; i++) {
+      const v = validateBet(agency, bets[i] as BetFields);
+      if (!v.ok) {
+        return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + i} (position ${i + 1} in the batch): ${v.reason}` };
+      }
+      fresh.push(v.bet);
+      rows += formatRow(storedColumns(v.bet)) + '\n';
+    }
+    if (fresh.length === 0) {
+      return { kind: 'accepted', fresh, stored: this.lastAppend.get(agency) ?? Promise.resolve() };
+    }
+    this.nextIndex.set(agency, next + fresh.length);
+    const stored = this.store.append(agency, rows, fresh.length);
+    stored.catch(() => {}); // the session awaits it in reply order; a failure is reported there
+    this.lastAppend.set(agency, stored);
+    return { kind: 'accepted', fresh, stored };
+  }
+
+  /** Records the agency as done (a repeat is harmless); the last one starts the draw. */
+  async notifyDone(agency: number): Promise<void> {
+    const first = await this.store.markDone(agency);
+    this.log.info('notificacion_recibida', 'success', {
+      agencia: agency,
+      repetida: first ? undefined : true,
+      agencias_listas: `${this.store.doneCount}/${this.expectedAgencies}`,
+    });
+    this.maybeDraw();
+  }
+
+  private maybeDraw(): void {
+    if (this.state !== 'open' || this.store.doneCount < this.expectedAgencies) return;
+    this.state = 'drawing';
+    void this.draw();
+  }
+
+  /** Streams bets.csv once, keeping only the winners' documents per agency. */
+  private async draw(): Promise<void> {
+    try {
+      await this.store.flush();
+      const winners = new Map<number, string[]>();
+      let bets = 0;
+      await this.store.scan((buf, start, end) => {
+        bets++;
+        if (rowNumber(buf, start, end) !== WINNING_NUMBER) return;
+        const agency = rowAgency(buf, start, end);
+        const list = winners.get(agency) ?? [];
+        list.push(rowDocument(buf, start, end));
+        winners.set(agency, list);
+      });
+      this.winners = winners;
+      this.state = 'drawn';
+      let count = 0;
+      for (const list of winners.values()) count += list.length;
+      this.log.info('sorteo', 'success', { apuestas: bets, ganadores: count });
+      this.settleDraw.resolve();
+    } catch (err) {
+      this.state = 'failed';
+      this.log.error('sorteo', 'fail', { error: (err as Error).message });
+      this.settleDraw.reject(new DrawFailedError(`the draw failed: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+
+  /** The agency's winners, once the draw has run; waits for it without polling. */
+  async winnersOf(agency: number): Promise<readonly string[]> {
+    await this.drawn;
+    return this.winners.get(agency) ?? [];
+  }
+
+  /** Wakes every winners query still waiting: they get ShuttingDownError. */
+  shutdown(): void {
+    if (this.state === 'open' || this.state === 'drawing') this.settleDraw.reject(new ShuttingDownError());
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Entry point of dist/server.js. Config: `--config <file>` or SERVER_CONFIG, else ./config.ini
+ * if present; environment variables override file values (see config.ts).
+ * Exit codes: 0 after a graceful SIGTERM/SIGINT, 1 on a runtime failure, 2 on bad config.
+ */
+import { ConfigError } from '../config/config-error.js';
+import { Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { describeServerConfig, loadServerConfig } from './config.js';
+import { LotteryServer } from './server.js';
+
+function configPath(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  const i = argv.indexOf('--config');
+  if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
+  return env.SERVER_CONFIG || undefined;
+}
+
+async function main(): Promise<void> {
+  const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
+  let loaded;
+  try {
+    loaded = loadServerConfig(configPath(process.argv.slice(2), process.env));
+  } catch (err) {
+    log.error('config', 'fail', { error: (err as Error).message });
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    return;
+  }
+  log.withLevel(loaded.config.loggingLevel);
+  log.info('config', 'success', describeServerConfig(loaded));
+
+  let server: LotteryServer;
+  try {
+    server = await LotteryServer.start(loaded.config, log);
+  } catch (err) {
+    log.error('servidor_escuchando', 'fail', { error: (err as Error).message });
+    process.exitCode = 1;
+    return;
+  }
+  const stop = (signal: NodeJS.Signals) => {
+    server.shutdown(signal).then(
+      () => {
+        process.exitCode = 0;
+        // Everything is closed; exit even if a stray handle lingers.
+        setTimeout(() => process.exit(0), 200).unref();
+      },
+      (err: Error) => {
+        log.error('shutdown', 'fail', { error: err.message });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+process.on('uncaughtException', (err) => {
+  process.stdout.write(`${new Date().toISOString()} ERROR action: crash | result: fail | error: ${String(err.message).replace(/[|\r\n]/g, ' ')}\n`);
+  process.exit(1);
+});
+
+void main();

@@ -1,0 +1,231 @@
+/**
+ * One client connection. Frames are handled in arrival order; answers go back in the same order.
+ * A batch is validated and queued for storage at once, and its answer waits for its commit, so
+ * an agency may have several batches in flight (up to maxInFlight, then reading pauses) and
+ * they share group commits. A winners query waits for the draw without blocking anyone else.
+ */
+import type { BetFields } from '../domain/bet.js';
+import { isValidAgency } from '../domain/validation.js';
+import type { Logger } from '../log/logger.js';
+import { ErrorCode, errorCodeName } from '../protocol/constants.js';
+import { ProtocolError } from '../protocol/errors.js';
+import type { Message } from '../protocol/messages.js';
+import {
+  encodeBatchResult,
+  encodeEcho,
+  encodeError,
+  encodeStatus,
+  encodeWinnersAnswer,
+} from '../protocol/serializer.js';
+import type { Transport } from '../transport/transport.js';
+import { type Lottery, ShuttingDownError } from './lottery.js';
+
+export interface SessionOptions {
+  readonly idleTimeoutMs: number;
+  /** Requests read ahead of their answers before reading pauses. */
+  readonly maxInFlight: number;
+}
+
+export class Session {
+  private agency: number | undefined;
+  private stopping = false;
+  private closing: Promise<void> | undefined;
+  /** Requests whose answer is not sent yet (a waiting winners query among them). */
+  private outstanding = 0;
+  private replies: Promise<void> = Promise.resolve();
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly lottery: Lottery,
+    private readonly log: Logger,
+    private readonly options: SessionOptions,
+  ) {}
+
+  get peer(): string {
+    return this.transport.peer;
+  }
+
+  /** Serves the connection until the peer closes, a protocol error, the idle timeout or stop(). */
+  async run(): Promise<void> {
+    this.log.info('conexion_aceptada', 'success', { peer: this.peer });
+    let reason = 'peer closed';
+    this.armIdle();
+    try {
+      for await (const message of this.transport.messages()) {
+        if (this.stopping) break; // no new work once stopping
+        this.disarmIdle();
+        this.handle(message);
+        if (this.outstanding >= this.options.maxInFlight) await this.replies;
+        this.armIdle();
+      }
+      await this.replies;
+    } catch (err) {
+      reason = await this.onError(err as Error);
+    } finally {
+      this.disarmIdle();
+      await this.close(reason);
+    }
+  }
+
+  /** Stops taking work, lets answers already due go out, then closes. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.replies;
+    await this.close('server shutting down');
+  }
+
+  /** Closes at once (shutdown gave up waiting). */
+  destroy(reason: string): void {
+    this.stopping = true;
+    this.transport.destroy();
+    void this.close(reason);
+  }
+
+  private handle(m: Message): void {
+    switch (m.type) {
+      case 'echo':
+        return this.reply(async () => this.transport.send(encodeEcho({ data: m.data })));
+      case 'hello':
+        return this.hello(m.agency);
+      case 'bet':
+        return this.store(m.agency, m.index, [m.bet]);
+      case 'batch':
+        return this.store(m.agency, m.firstIndex, m.bets);
+      case 'done': {
+        const agency = this.requireAgency(m.agency);
+        return this.reply(() => this.lottery.notifyDone(agency));
+      }
+      case 'winners_query': {
+        const agency = this.requireAgency(m.agency);
+        return this.reply(() => this.answerWinners(agency));
+      }
+      default:
+        throw new ProtocolError(`a client does not send "${m.type}" messages`, ErrorCode.UNEXPECTED_MESSAGE);
+    }
+  }
+
+  /** Queues `work` behind every answer already due; errors of the peer's socket end the session elsewhere. */
+  private reply(work: () => Promise<void>): void {
+    this.outstanding++;
+    this.replies = this.replies.then(async () => {
+      try {
+        await work();
+      } catch (err) {
+        await this.onReplyError(err as Error);
+      } finally {
+        this.outstanding--;
+      }
+    });
+  }
+
+  private hello(agency: number): void {
+    if (!isValidAgency(agency)) throw new ProtocolError(`agency ${agency} is not a positive integer`, ErrorCode.MALFORMED_MESSAGE);
+    if (this.agency !== undefined && this.agency !== agency) {
+      throw new ProtocolError(`this connection speaks for agency ${this.agency}, not ${agency}`, ErrorCode.AGENCY_MISMATCH);
+    }
+    this.agency = agency;
+    this.reply(async () => {
+      const stored = this.lottery.storedCount(agency);
+      this.log.info('agencia_conectada', 'success', { peer: this.peer, agencia: agency, apuestas_guardadas: stored });
+      await this.transport.send(encodeStatus({ agency, stored, drawDone: this.lottery.drawDone }));
+    });
+  }
+
+  private requireAgency(agency: number): number {
+    if (this.agency === undefined) throw new ProtocolError('send "hello" first: this connection speaks for no agency', ErrorCode.NOT_IDENTIFIED);
+    if (agency !== this.agency) {
+      throw new ProtocolError(`this connection speaks for agency ${this.agency}, not ${agency}`, ErrorCode.AGENCY_MISMATCH);
+    }
+    return agency;
+  }
+
+  private store(agency: number, firstIndex: number, bets: readonly BetFields[]): void {
+    const count = bets.length;
+    const refuse = (code: ErrorCode, detail: string) =>
+      this.reply(async () => {
+        this.log.info('apuesta_recibida', 'fail', { cantidad: count, agencia: agency, code: errorCodeName(code), detail });
+        await this.transport.send(encodeBatchResult({ code, firstIndex, count, detail }));
+      });
+    if (this.agency === undefined) return refuse(ErrorCode.NOT_IDENTIFIED, 'send "hello" first');
+    if (agency !== this.agency) return refuse(ErrorCode.AGENCY_MISMATCH, `this connection speaks for agency ${this.agency}`);
+    const acceptance = this.lottery.accept(agency, firstIndex, bets);
+    if (acceptance.kind === 'rejected') return refuse(acceptance.code, acceptance.detail);
+    this.reply(async () => {
+      try {
+        await acceptance.stored;
+      } catch (err) {
+        this.log.error('apuesta_recibida', 'fail', { cantidad: count, agencia: agency, code: 'STORAGE_FAILURE', detail: (err as Error).message });
+        await this.transport.send(encodeBatchResult({ code: ErrorCode.STORAGE_FAILURE, firstIndex, count, detail: 'the server could not store the batch' }));
+        return;
+      }
+      if (this.log.enabled('DEBUG')) {
+        for (const bet of acceptance.fresh) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: bet.number });
+      }
+      const repeated = count - acceptance.fresh.length;
+      this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: agency, repetidas: repeated > 0 ? repeated : undefined });
+      await this.transport.send(encodeBatchResult({ code: ErrorCode.OK, firstIndex, count, detail: '' }));
+    });
+  }
+
+  private async answerWinners(agency: number): Promise<void> {
+    let documents: readonly string[];
+    try {
+      documents = await this.lottery.winnersOf(agency);
+    } catch (err) {
+      const code = err instanceof ShuttingDownError ? ErrorCode.SHUTTING_DOWN : ErrorCode.STORAGE_FAILURE;
+      await this.transport.send(encodeError({ code, message: (err as Error).message }));
+      return;
+    }
+    this.log.info('consulta_ganadores', 'success', { agencia: agency, cant_ganadores: documents.length });
+    await this.transport.send(encodeWinnersAnswer(agency, documents));
+  }
+
+  /** A failed answer means the peer's socket is gone; the read loop will notice and end. */
+  private async onReplyError(err: Error): Promise<void> {
+    this.log.debug('responder', 'fail', { peer: this.peer, error: err.message });
+  }
+
+  private async onError(err: Error): Promise<string> {
+    if (err instanceof ProtocolError) {
+      this.log.warn('protocol_error', 'fail', { peer: this.peer, code: errorCodeName(err.code), error: err.message });
+      await this.replies;
+      await this.transport.send(encodeError({ code: err.code, message: err.message })).catch(() => {});
+      return `protocol error: ${err.message}`;
+    }
+    if (this.stopping || this.closing) return 'server shutting down';
+    this.log.warn('conexion_perdida', 'fail', { peer: this.peer, agencia: this.agency, error: err.message });
+    return `connection lost: ${err.message}`;
+  }
+
+  private armIdle(): void {
+    this.disarmIdle();
+    this.idleTimer = setTimeout(() => this.onIdle(), this.options.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private disarmIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private onIdle(): void {
+    // The peer is waiting on us (a commit, the draw): that is not idleness.
+    if (this.outstanding > 0) return this.armIdle();
+    this.log.info('conexion_inactiva', 'in_progress', { peer: this.peer, idle_ms: this.options.idleTimeoutMs });
+    this.stopping = true;
+    void this.transport
+      .send(encodeError({ code: ErrorCode.IDLE_TIMEOUT, message: `no message for ${this.options.idleTimeoutMs} ms` }))
+      .catch(() => {})
+      .then(() => this.close('idle timeout'));
+  }
+
+  private close(reason: string): Promise<void> {
+    this.closing ??= (async () => {
+      this.disarmIdle();
+      await this.transport.end();
+      this.log.info('close', 'success', { resource: 'connection', peer: this.peer, agencia: this.agency, reason });
+    })();
+    return this.closing;
+  }
+}

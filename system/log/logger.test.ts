@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { escapeValue, formatLine, Logger, MemorySink, parseLevel, parseLogFormat, unescapeValue, type Level } from './logger.js';
+
+const T = new Date('2024-05-06T07:08:09.123Z');
+const clock = (): Date => T;
+
+/** How the course's black-box tests read a line: split on `|`, then `key: value`. */
+function parseLine(line: string): { time: string; level: string; fields: Record<string, string> } {
+  const m = /^(\S+) (\S+) (.*)$/.exec(line);
+  if (!m) throw new Error(`not a log line: ${line}`);
+  const fields: Record<string, string> = {};
+  for (const part of (m[3] as string).split(' | ')) {
+    const at = part.indexOf(': ');
+    fields[part.slice(0, at)] = unescapeValue(part.slice(at + 2));
+  }
+  return { time: m[1] as string, level: m[2] as string, fields };
+}
+
+describe('formatLine', () => {
+  it('writes the course grammar exactly', () => {
+    expect(formatLine(T, 'INFO', 'apuesta_enviada', 'success', { dni: '30904465', numero: 7574 })).toBe(
+      '2024-05-06T07:08:09.123Z INFO action: apuesta_enviada | result: success | dni: 30904465 | numero: 7574',
+    );
+  });
+
+  it('writes only action and result when there are no details', () => {
+    expect(formatLine(T, 'ERROR', 'sorteo', 'fail', {})).toBe('2024-05-06T07:08:09.123Z ERROR action: sorteo | result: fail');
+  });
+
+  it('keeps the order of details, prints booleans and numbers, and leaves out undefined values', () => {
+    expect(formatLine(T, 'DEBUG', 'x', 'in_progress', { b: true, a: 0, skipped: undefined, z: 'last' })).toBe(
+      '2024-05-06T07:08:09.123Z DEBUG action: x | result: in_progress | b: true | a: 0 | z: last',
+    );
+  });
+
+  it('escapes values so the line has no extra | and no line break, and unescaping gives them back', () => {
+    const nasty = 'a|b\nc\r\nd\\e \\x7c |';
+    const line = formatLine(T, 'WARNING', 'act|ion', 'fail', { msg: nasty, path: 'C:\\dir\\n' });
+    expect(line).not.toMatch(/[\r\n]/);
+    expect(line.split('|')).toHaveLength(4); // action, result, msg, path: three separators
+    const parsed = parseLine(line);
+    expect(parsed).toEqual({
+      time: T.toISOString(),
+      level: 'WARNING',
+      fields: { action: 'act|ion', result: 'fail', msg: nasty, path: 'C:\\dir\\n' },
+    });
+  });
+});
+
+describe('escapeValue / unescapeValue', () => {
+  it('leaves plain text alone', () => {
+    expect(escapeValue('José Núñez, 7574: ok')).toBe('José Núñez, 7574: ok');
+  });
+
+  it('escapes each special character', () => {
+    expect(escapeValue('|')).toBe('\\x7c');
+    expect(escapeValue('\n')).toBe('\\n');
+    expect(escapeValue('\r')).toBe('\\r');
+    expect(escapeValue('\\')).toBe('\\\\');
+  });
+
+  it('round-trips values that look like escapes already', () => {
+    for (const v of ['\\n', '\\\\n', '\\x7c', '\\r\n', 'a\\', '\\\\', '|\\|', '\n\n\r|', '']) {
+      const escaped = escapeValue(v);
+      expect(escaped).not.toMatch(/[|\r\n]/);
+      expect(unescapeValue(escaped), JSON.stringify(v)).toBe(v);
+    }
+  });
+
+  it('round-trips every mix of the special characters up to length 4', () => {
+    const alphabet = ['|', '\n', '\r', '\\', 'n', 'x', '7', 'c', 'r'];
+    const check = (v: string): void => {
+      const escaped = escapeValue(v);
+      if (/[|\r\n]/.test(escaped) || unescapeValue(escaped) !== v) expect(unescapeValue(escaped), JSON.stringify(v)).toBe(v);
+      if (v.length < 4) for (const c of alphabet) check(v + c);
+    };
+    check('');
+    expect(unescapeValue(escapeValue('x\\x7c|'))).toBe('x\\x7c|');
+  });
+});
+
+describe('Logger', () => {
+  function logger(level: Level, format: 'text' | 'json' = 'text'): { log: Logger; sink: MemorySink } {
+    const sink = new MemorySink();
+    return { log: new Logger(level, sink, format, clock), sink };
+  }
+
+  it('writes at and above its level, and drops what is below', () => {
+    const { log, sink } = logger('INFO');
+    log.debug('d', 'success');
+    log.info('i', 'success');
+    log.warn('w', 'in_progress');
+    log.error('e', 'fail');
+    expect(sink.lines.map((l) => parseLine(l).level)).toEqual(['INFO', 'WARNING', 'ERROR']);
+    expect(sink.lines.map((l) => parseLine(l).fields.action)).toEqual(['i', 'w', 'e']);
+  });
+
+  it('writes everything at DEBUG and only errors at ERROR', () => {
+    const debug = logger('DEBUG');
+    const error = logger('ERROR');
+    for (const { log } of [debug, error]) {
+      log.debug('a', 'success');
+      log.info('b', 'success');
+      log.warn('c', 'success');
+      log.error('d', 'fail');
+    }
+    expect(debug.sink.lines).toHaveLength(4);
+    expect(error.sink.lines).toEqual(['2024-05-06T07:08:09.123Z ERROR action: d | result: fail']);
+  });
+
+  it('enabled() and withLevel() agree with what is written', () => {
+    const { log, sink } = logger('WARNING');
+    expect(log.enabled('INFO')).toBe(false);
+    expect(log.enabled('WARNING')).toBe(true);
+    expect(log.withLevel('DEBUG')).toBe(log);
+    expect(log.currentLevel).toBe('DEBUG');
+    expect(log.enabled('DEBUG')).toBe(true);
+    log.debug('now', 'success', { k: 1 });
+    expect(sink.lines).toEqual(['2024-05-06T07:08:09.123Z DEBUG action: now | result: success | k: 1']);
+  });
+
+  it('writes one JSON object per line in JSON mode', () => {
+    const { log, sink } = logger('INFO', 'json');
+    log.info('apuesta_recibida', 'success', { cantidad: 12, note: 'a|b\nc', gone: undefined });
+    log.debug('hidden', 'success');
+    expect(sink.lines).toHaveLength(1);
+    expect(sink.lines[0]).not.toMatch(/\n/);
+    expect(JSON.parse(sink.lines[0] as string)).toEqual({
+      time: '2024-05-06T07:08:09.123Z',
+      level: 'info',
+      action: 'apuesta_recibida',
+      result: 'success',
+      cantidad: 12,
+      note: 'a|b\nc',
+    });
+  });
+});
+
+describe('parseLevel / parseLogFormat', () => {
+  it('accepts the spellings used in course configs', () => {
+    expect(parseLevel('DEBUG')).toBe('DEBUG');
+    expect(parseLevel('debug')).toBe('DEBUG');
+    expect(parseLevel(' Info ')).toBe('INFO');
+    expect(parseLevel('WARN')).toBe('WARNING');
+    expect(parseLevel('warn')).toBe('WARNING');
+    expect(parseLevel('warning')).toBe('WARNING');
+    expect(parseLevel('error')).toBe('ERROR');
+  });
+
+  it('refuses unknown levels', () => {
+    for (const bad of ['', 'verbose', 'TRACE', 'INFOO', 'fatal']) expect(() => parseLevel(bad), bad).toThrow(/unknown log level/);
+  });
+
+  it('reads LOG_FORMAT', () => {
+    expect(parseLogFormat(undefined)).toBe('text');
+    expect(parseLogFormat('')).toBe('text');
+    expect(parseLogFormat('text')).toBe('text');
+    expect(parseLogFormat('json')).toBe('json');
+    expect(() => parseLogFormat('JSONL')).toThrow(/unknown LOG_FORMAT/);
+  });
+});

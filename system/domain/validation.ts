@@ -3,6 +3,8 @@ import { MAX_AGENCY_ID, MAX_BET_NUMBER } from './bet.js';
 
 /** Longest name or document accepted, in characters (the wire caps fields at 255 bytes). */
 export const MAX_NAME_LENGTH = 100;
+/** Longest name accepted, in UTF-8 bytes: a wire field carries at most 255 (100 characters of `€` would be 300). */
+export const MAX_NAME_BYTES = 0xff;
 export const MAX_DOCUMENT_LENGTH = 20;
 
 export type Validation = { readonly ok: true; readonly bet: Bet } | { readonly ok: false; readonly reason: string };
@@ -33,6 +35,7 @@ export function checkBirthdate(value: string, today: Date = new Date()): string 
 function checkName(label: string, value: string): string | undefined {
   if (value.trim() === '') return `${label} is empty`;
   if (value.length > MAX_NAME_LENGTH) return `${label} is longer than ${MAX_NAME_LENGTH} characters`;
+  if (Buffer.byteLength(value, 'utf8') > MAX_NAME_BYTES) return `${label} is longer than ${MAX_NAME_BYTES} UTF-8 bytes`;
   if (CONTROL.test(value)) return `${label} holds a control character`;
   return undefined;
 }

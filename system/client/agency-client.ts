@@ -1,0 +1,199 @@
+/**
+ * The agency client: connect (with retries), say which agency it is, learn how many of its bets
+ * the server already holds, send the rest in pipelined batches, notify, ask for its winners.
+ *
+ * Resuming: the server answers `hello` with the count of this agency's bets it holds durably.
+ * The client re-reads its source from the start and skips that many bets, so after any
+ * reconnect — a server restart or a restart of the client itself — no bet is sent twice and
+ * none is lost (the server also drops any repeated prefix of a batch).
+ */
+import type { Logger } from '../log/logger.js';
+import { ErrorCode, errorCodeName } from '../protocol/constants.js';
+import type { Message } from '../protocol/messages.js';
+import { encodeBatch, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
+import { ConnectionClosedError, type Transport } from '../transport/transport.js';
+import { type Batch, Batcher } from './batcher.js';
+import type { BetSource } from './bet-source.js';
+import type { ClientConfig } from './config.js';
+import { backoffDelay, sleep } from './retry.js';
+
+export type Connect = (host: string, port: number) => Promise<Transport>;
+
+export type ClientOutcome =
+  | { readonly kind: 'finished'; readonly winners: readonly string[]; readonly bets: number; readonly invalidRows: number }
+  | { readonly kind: 'stopped' };
+
+/** Worth another connection attempt: the server is down, restarting, busy or shutting down. */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
+}
+
+/** Not worth retrying: the server refused our data, or the data cannot be sent. */
+export class ClientFailure extends Error {
+  override readonly name = 'ClientFailure';
+}
+
+const TRANSIENT_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.SHUTTING_DOWN,
+  ErrorCode.IDLE_TIMEOUT,
+  ErrorCode.TOO_MANY_CONNECTIONS,
+  ErrorCode.STORAGE_FAILURE,
+]);
+
+type Inbox = AsyncIterator<Message>;
+
+export class AgencyClient {
+  private current: Transport | undefined;
+  private readonly reported = new Set<number>();
+  private validBets = 0;
+
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly source: BetSource,
+    private readonly connect: Connect,
+    private readonly log: Logger,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
+  }
+
+  /** Runs until the winners are known, SIGTERM (stopped) or a failure (throws ClientFailure). */
+  async run(): Promise<ClientOutcome> {
+    const { host, port } = this.config.server;
+    let failures = 0;
+    for (;;) {
+      if (this.signal.aborted) return { kind: 'stopped' };
+      let transport: Transport;
+      try {
+        transport = await this.connect(host, port);
+      } catch (err) {
+        failures = await this.retryOrFail(failures, 'connect', err as Error);
+        continue;
+      }
+      this.current = transport;
+      this.log.info('connect', 'success', { server: `${host}:${port}`, peer: transport.peer });
+      try {
+        const winners = await this.converse(transport, () => (failures = 0));
+        return { kind: 'finished', winners, bets: this.validBets, invalidRows: this.reported.size };
+      } catch (err) {
+        if (this.signal.aborted) return { kind: 'stopped' };
+        if (!isTransient(err)) throw err instanceof ClientFailure ? err : new ClientFailure((err as Error).message, { cause: err });
+        failures = await this.retryOrFail(failures, 'reconnect', err as Error);
+      } finally {
+        this.current = undefined;
+        await transport.end(300);
+        this.log.info('close', 'success', { resource: 'connection', peer: transport.peer });
+      }
+    }
+  }
+
+  private async retryOrFail(failures: number, action: string, err: Error): Promise<number> {
+    const attempt = failures + 1;
+    if (attempt >= this.config.loopAmount) {
+      throw new ClientFailure(`gave up after ${attempt} attempts: ${err.message}`, { cause: err });
+    }
+    const delay = backoffDelay(attempt, this.config.loopPeriodMs);
+    this.log.info(action, 'in_progress', { attempt, of: this.config.loopAmount, retry_in_ms: delay, error: err.message });
+    await sleep(delay, this.signal);
+    return attempt;
+  }
+
+  private async converse(t: Transport, onProgress: () => void): Promise<readonly string[]> {
+    const agency = this.config.id;
+    const inbox = t.messages()[Symbol.asyncIterator]();
+    await t.send(encodeHello({ agency }));
+    const status = await expect(inbox, 'status');
+    onProgress();
+    if (status.stored > 0) this.log.info('reanudar', 'in_progress', { agencia: agency, apuestas_guardadas: status.stored });
+    await this.sendBets(t, inbox, status.stored);
+    await t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]);
+    this.log.info('notificacion_enviada', 'success', { agencia: agency, apuestas: this.validBets });
+    const winners: string[] = [];
+    for (;;) {
+      const part = await expect(inbox, 'winners');
+      winners.push(...part.documents);
+      if (part.last) break;
+    }
+    this.log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
+    return winners;
+  }
+
+  /** Sends every bet past the first `stored`, keeping up to `batchWindow` batches unacknowledged. */
+  private async sendBets(t: Transport, inbox: Inbox, stored: number): Promise<void> {
+    const { id: agency, batchWindow, batchPeriodMs } = this.config;
+    const batcher = new Batcher(this.source.single ? 1 : this.config.batchMaxAmount, stored);
+    const inflight: Batch[] = [];
+    let sent = stored;
+    const settleOldest = async () => {
+      const batch = inflight.shift() as Batch;
+      const result = await expect(inbox, 'batch_result');
+      if (result.firstIndex !== batch.firstIndex) {
+        throw new ClientFailure(`answer for bet ${result.firstIndex} arrived while bet ${batch.firstIndex} was expected`);
+      }
+      if (result.code !== ErrorCode.OK) {
+        const text = `server refused the batch at bet ${batch.firstIndex} (${batch.bets.length} bets): ${errorCodeName(result.code)}: ${result.detail}`;
+        this.log.error('apuestas_enviadas', 'fail', { cantidad: batch.bets.length, code: errorCodeName(result.code), detail: result.detail });
+        throw TRANSIENT_CODES.has(result.code) ? new TransientError(text) : new ClientFailure(text);
+      }
+      sent += batch.bets.length;
+      if (this.log.enabled('DEBUG')) {
+        for (const bet of batch.bets) this.log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
+      }
+      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.bets.length, enviadas: sent });
+    };
+    const send = async (batch: Batch) => {
+      while (inflight.length >= batchWindow) await settleOldest();
+      if (this.signal.aborted) throw new TransientError('stopping');
+      const frame = this.source.single
+        ? encodeBet({ agency, index: batch.firstIndex, bet: batch.bets[0] as Batch['bets'][number] })
+        : encodeBatch({ agency, firstIndex: batch.firstIndex, bets: batch.bets });
+      await t.send(frame);
+      inflight.push(batch);
+      await sleep(batchPeriodMs, this.signal);
+    };
+
+    let position = 0;
+    for await (const items of this.source.read()) {
+      for (const item of items) {
+        if (item.kind === 'invalid') {
+          this.reportInvalid(item.line, item.reason);
+          continue;
+        }
+        if (position++ < stored) continue;
+        const batch = batcher.add(item.fields);
+        if (batch) await send(batch);
+      }
+    }
+    const last = batcher.flush();
+    if (last) await send(last);
+    while (inflight.length > 0) await settleOldest();
+    this.validBets = position;
+    if (position < stored) {
+      throw new ClientFailure(`the server holds ${stored} bets of agency ${agency} but ${this.source.description} has only ${position} (a bets.csv from another run?)`);
+    }
+  }
+
+  private reportInvalid(line: number, reason: string): void {
+    if (this.reported.has(line)) return;
+    this.reported.add(line);
+    this.log.error('leer_apuesta', 'fail', { source: this.source.description, line, reason });
+  }
+}
+
+async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise<Extract<Message, { type: T }>> {
+  const next = await inbox.next();
+  if (next.done) throw new ConnectionClosedError(`server closed the connection while a "${type}" was expected`);
+  const m = next.value;
+  if (m.type === type) return m as Extract<Message, { type: T }>;
+  if (m.type === 'error') {
+    const text = `server error ${errorCodeName(m.code)}: ${m.message}`;
+    throw TRANSIENT_CODES.has(m.code) ? new TransientError(text) : new ClientFailure(text);
+  }
+  throw new ClientFailure(`expected "${type}" from the server, got "${m.type}"`);
+}
+
+function isTransient(err: unknown): boolean {
+  if (err instanceof TransientError || err instanceof ConnectionClosedError) return true;
+  const code = (err as NodeJS.ErrnoException).code;
+  return code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'].includes(code);
+}

@@ -1,0 +1,112 @@
+/**
+ * Where an agency's bets come from: its CSV file, read as a stream (RFC 4180, CRLF or LF,
+ * optional BOM, UTF-8), or — when there is no file — the single bet of exercise 5 given by
+ * NOMBRE / APELLIDO / DOCUMENTO / NACIMIENTO / NUMERO.
+ *
+ * Rows that cannot be used come out as `invalid` items naming the file, line and reason; they
+ * take no position in the agency's stream of bets, so positions stay the same on every read.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import type { BetFields } from '../domain/bet.js';
+import { validateBet } from '../domain/validation.js';
+import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
+import type { Logger } from '../log/logger.js';
+
+export type SourceItem =
+  | { readonly kind: 'bet'; readonly fields: BetFields; readonly line: number }
+  | { readonly kind: 'invalid'; readonly line: number; readonly reason: string };
+
+export interface BetSource {
+  /** True when the source holds exactly one bet (sent as a `bet` message, not a batch). */
+  readonly single: boolean;
+  /** "file /data/agency-1.csv" or "environment", for logs. */
+  readonly description: string;
+  /** Reads every item from the start, in chunks; each call is a fresh read. */
+  read(): AsyncIterable<readonly SourceItem[]>;
+}
+
+export class NoBetsError extends Error {
+  override readonly name = 'NoBetsError';
+}
+
+const FIELDS = 5;
+const READ_CHUNK = 128 * 1024;
+
+export class CsvFileSource implements BetSource {
+  readonly description: string;
+  readonly single = false;
+
+  constructor(
+    readonly path: string,
+    private readonly agency: number,
+    private readonly log: Logger,
+  ) {
+    this.description = `file ${path}`;
+  }
+
+  async *read(): AsyncIterable<readonly SourceItem[]> {
+    const stream = createReadStream(this.path, { highWaterMark: READ_CHUNK });
+    const decoder = new TextDecoder('utf-8');
+    const parser = new CsvParser();
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const items = this.toItems(parser.push(decoder.decode(chunk, { stream: true })));
+        if (items.length > 0) yield items;
+      }
+      const items = this.toItems([...parser.push(decoder.decode()), ...parser.end()]);
+      if (items.length > 0) yield items;
+    } finally {
+      stream.destroy();
+      this.log.info('close', 'success', { resource: 'file', path: this.path });
+    }
+  }
+
+  private toItems(records: readonly CsvRecord[]): SourceItem[] {
+    const items: SourceItem[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) items[i] = toItem(this.agency, records[i] as CsvRecord);
+    return items;
+  }
+}
+
+function toItem(agency: number, record: CsvRecord): SourceItem {
+  if (record.kind === 'error') return { kind: 'invalid', line: record.line, reason: record.reason };
+  const f = record.fields;
+  if (f.length !== FIELDS) {
+    return { kind: 'invalid', line: record.line, reason: `expected ${FIELDS} fields (first_name,last_name,document,birthdate,number), found ${f.length}` };
+  }
+  const fields: BetFields = { firstName: f[0] as string, lastName: f[1] as string, document: f[2] as string, birthdate: f[3] as string, number: f[4] as string };
+  const v = validateBet(agency, fields);
+  return v.ok ? { kind: 'bet', fields, line: record.line } : { kind: 'invalid', line: record.line, reason: v.reason };
+}
+
+/** Exercise 5: one bet from the environment. */
+export class EnvironmentSource implements BetSource {
+  readonly description = 'environment';
+  readonly single = true;
+  constructor(private readonly fields: BetFields, private readonly agency: number) {}
+
+  async *read(): AsyncIterable<readonly SourceItem[]> {
+    const v = validateBet(this.agency, this.fields);
+    yield [v.ok ? { kind: 'bet', fields: this.fields, line: 1 } : { kind: 'invalid', line: 1, reason: v.reason }];
+  }
+}
+
+const ENV_KEYS = ['NOMBRE', 'APELLIDO', 'DOCUMENTO', 'NACIMIENTO', 'NUMERO'] as const;
+
+/** The file when it exists; else the environment's bet when all five variables are set. */
+export function chooseSource(dataFile: string, agency: number, env: NodeJS.ProcessEnv, log: Logger): BetSource {
+  if (existsSync(dataFile)) return new CsvFileSource(dataFile, agency, log);
+  const present = ENV_KEYS.filter((k) => env[k] !== undefined && env[k] !== '');
+  if (present.length === ENV_KEYS.length) {
+    return new EnvironmentSource(
+      { firstName: env.NOMBRE as string, lastName: env.APELLIDO as string, document: env.DOCUMENTO as string, birthdate: env.NACIMIENTO as string, number: env.NUMERO as string },
+      agency,
+    );
+  }
+  const missing = ENV_KEYS.filter((k) => !present.includes(k));
+  throw new NoBetsError(
+    present.length === 0
+      ? `no bets: data file ${dataFile} does not exist and no NOMBRE/APELLIDO/DOCUMENTO/NACIMIENTO/NUMERO are set`
+      : `no bets: data file ${dataFile} does not exist and the single bet lacks ${missing.join(', ')}`,
+  );
+}

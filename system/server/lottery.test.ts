@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Logger, MemorySink } from '../log/logger.js';
+import { ErrorCode } from '../protocol/constants.js';
+import { makeBet } from '../testing/test-client.js';
+import { tempDir } from '../testing/test-server.js';
+import { BetStore } from './bet-store.js';
+import { Lottery } from './lottery.js';
+
+let dir: ReturnType<typeof tempDir>;
+let store: BetStore;
+let lottery: Lottery;
+let sink: MemorySink;
+beforeEach(async () => {
+  dir = tempDir();
+  sink = new MemorySink();
+  const log = new Logger('INFO', sink);
+  store = await BetStore.open(join(dir.path, 'bets.csv'), log);
+  lottery = new Lottery(store, 2, log);
+});
+afterEach(async () => {
+  lottery.shutdown();
+  await store.close();
+  dir.remove();
+});
+
+const bets = (agency: number, from: number, n: number) => Array.from({ length: n }, (_, i) => makeBet(agency, from + i));
+
+describe('Lottery positions', () => {
+  it('stores a batch at the next position, drops a repeated prefix, refuses a gap', async () => {
+    const a = lottery.accept(1, 0, bets(1, 0, 10));
+    expect(a.kind).toBe('accepted');
+    const overlap = lottery.accept(1, 5, bets(1, 5, 10));
+    expect(overlap.kind === 'accepted' && overlap.fresh.length).toBe(5);
+    const gap = lottery.accept(1, 20, bets(1, 20, 1));
+    expect(gap).toMatchObject({ kind: 'rejected', code: ErrorCode.SEQUENCE_GAP });
+    const repeat = lottery.accept(1, 0, bets(1, 0, 15));
+    expect(repeat.kind === 'accepted' && repeat.fresh.length).toBe(0);
+    await store.flush();
+    expect(store.storedCount(1)).toBe(15);
+  });
+
+  it('refuses a whole batch with one invalid bet, naming its position', () => {
+    const b = bets(1, 0, 3);
+    const bad = [b[0], { ...b[1], number: '10000' }, b[2]] as typeof b;
+    const result = lottery.accept(1, 0, bad);
+    expect(result).toMatchObject({ kind: 'rejected', code: ErrorCode.INVALID_BET });
+    expect(result.kind === 'rejected' && result.detail).toMatch(/bet 1 \(position 2 in the batch\)/);
+    expect(lottery.accept(1, 0, b).kind).toBe('accepted');
+  });
+
+  it('draws once when the expected agencies are done; later batches are refused', async () => {
+    lottery.accept(1, 0, bets(1, 0, 200));
+    lottery.accept(2, 0, bets(2, 0, 200));
+    await lottery.notifyDone(1);
+    expect(lottery.drawDone).toBe(false);
+    await lottery.notifyDone(2);
+    const w1 = await lottery.winnersOf(1);
+    const w2 = await lottery.winnersOf(2);
+    const expected = (a: number) => bets(a, 0, 200).filter((b) => b.number === '7574').map((b) => b.document);
+    expect(w1).toEqual(expected(1));
+    expect(w2).toEqual(expected(2));
+    await lottery.notifyDone(2);
+    expect(sink.lines.filter((l) => l.includes('action: sorteo | result: success'))).toHaveLength(1);
+    expect(lottery.accept(1, 200, bets(1, 200, 1))).toMatchObject({ kind: 'rejected', code: ErrorCode.BETTING_CLOSED });
+  });
+
+  it('shutdown wakes a waiting winners query', async () => {
+    const waiting = lottery.winnersOf(1);
+    lottery.shutdown();
+    await expect(waiting).rejects.toThrow(/shutting down/);
+  });
+});

@@ -87,11 +87,17 @@ probe_direct() {
   # Payload < 256 bytes: the 2-byte length is \000 then one octal-escaped byte.
   frame="E\\000\\$(printf '%03o' "$len")$payload"
   expected=$(printf "$frame" | hex)
-  # nc half-closes after sending; timeout bounds a server that never answers or never closes.
-  reply=$(printf "$frame" | timeout "$TIMEOUT" nc -w "$TIMEOUT" "$HOST" "$PORT" 2>/dev/null | hex)
+  reply_file=$(mktemp) || fail "cannot create a temporary file"
+  # nc half-closes after sending; timeout bounds a server that never answers or never
+  # closes. The subshell keeps the shell's "Terminated" notice off our stderr.
+  ( printf "$frame" | timeout "$TIMEOUT" nc -w "$TIMEOUT" "$HOST" "$PORT" >"$reply_file" ) 2>/dev/null
+  status=$?
+  reply=$(hex <"$reply_file")
+  rm -f "$reply_file"
   if [ "$reply" = "$expected" ]; then ok; fi
-  if [ -z "$reply" ]; then fail "no answer from $HOST:$PORT within ${TIMEOUT}s"; fi
-  fail "wrong answer from $HOST:$PORT: expected $expected, got $reply"
+  if [ -n "$reply" ]; then fail "wrong answer from $HOST:$PORT: expected $expected, got $reply"; fi
+  if [ "$status" -ge 128 ]; then fail "no answer from $HOST:$PORT within ${TIMEOUT}s"; fi
+  fail "no answer from $HOST:$PORT (cannot connect, or closed without answering; nc exit $status)"
 }
 
 probe_from_container() {

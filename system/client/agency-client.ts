@@ -146,7 +146,7 @@ export class AgencyClient {
       if (this.signal.aborted) throw new TransientError('stopping');
       const frame = this.source.single
         ? encodeBet({ agency, index: batch.firstIndex, bet: batch.bets[0] as Batch['bets'][number] })
-        : encodeBatch({ agency, firstIndex: batch.firstIndex, bets: batch.bets });
+        : encodeBatch({ agency, firstIndex: batch.firstIndex, bets: batch.bets }, batch.frameSize);
       await t.send(frame);
       inflight.push(batch);
       await sleep(batchPeriodMs, this.signal);

@@ -8,7 +8,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import type { BetFields } from '../domain/bet.js';
-import { validateBet } from '../domain/validation.js';
+import { checkBet } from '../domain/validation.js';
 import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
 import type { Logger } from '../log/logger.js';
 
@@ -75,8 +75,8 @@ function toItem(agency: number, record: CsvRecord): SourceItem {
     return { kind: 'invalid', line: record.line, reason: `expected ${FIELDS} fields (first_name,last_name,document,birthdate,number), found ${f.length}` };
   }
   const fields: BetFields = { firstName: f[0] as string, lastName: f[1] as string, document: f[2] as string, birthdate: f[3] as string, number: f[4] as string };
-  const v = validateBet(agency, fields);
-  return v.ok ? { kind: 'bet', fields, line: record.line } : { kind: 'invalid', line: record.line, reason: v.reason };
+  const reason = checkBet(agency, fields);
+  return reason === undefined ? { kind: 'bet', fields, line: record.line } : { kind: 'invalid', line: record.line, reason };
 }
 
 /** Exercise 5: one bet from the environment. */
@@ -86,8 +86,8 @@ export class EnvironmentSource implements BetSource {
   constructor(private readonly fields: BetFields, private readonly agency: number) {}
 
   async *read(): AsyncIterable<readonly SourceItem[]> {
-    const v = validateBet(this.agency, this.fields);
-    yield [v.ok ? { kind: 'bet', fields: this.fields, line: 1 } : { kind: 'invalid', line: 1, reason: v.reason }];
+    const reason = checkBet(this.agency, this.fields);
+    yield [reason === undefined ? { kind: 'bet', fields: this.fields, line: 1 } : { kind: 'invalid', line: 1, reason }];
   }
 }
 

@@ -26,8 +26,3 @@ export const MAX_AGENCY_ID = 0xffff_ffff;
 export function isWinner(bet: { readonly number: number }): boolean {
   return bet.number === WINNING_NUMBER;
 }
-
-/** The column order of `bets.csv`. */
-export function storedColumns(bet: Bet): string[] {
-  return [String(bet.agency), bet.firstName, bet.lastName, bet.document, bet.birthdate, String(bet.number)];
-}

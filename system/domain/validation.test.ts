@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeBet } from '../protocol/serializer.js';
 import type { BetFields } from './bet.js';
-import { isWinner, storedColumns, WINNING_NUMBER } from './bet.js';
+import { isWinner, WINNING_NUMBER } from './bet.js';
 import { checkBirthdate, isValidAgency, MAX_NAME_LENGTH, validateBet } from './validation.js';
 
 const TODAY = new Date('2024-06-15T12:00:00Z');
@@ -131,10 +131,5 @@ describe('bet helpers', () => {
     expect(isWinner({ number: 7574 })).toBe(true);
     expect(isWinner({ number: 7573 })).toBe(false);
     expect(isWinner({ number: 0 })).toBe(false);
-  });
-
-  it('storedColumns follows the bets.csv column order', () => {
-    const bet = { agency: 2, firstName: 'Zoë', lastName: 'Peña', document: '00412345', birthdate: '2000-02-29', number: 7 };
-    expect(storedColumns(bet)).toEqual(['2', 'Zoë', 'Peña', '00412345', '2000-02-29', '7']);
   });
 });

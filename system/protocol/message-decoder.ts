@@ -38,10 +38,11 @@ class Reader {
 
   private text(n: number): string {
     this.need(n);
-    if (!isUtf8(this.buf.subarray(this.pos, this.pos + n))) {
+    const s = this.buf.toString('utf8', this.pos, this.pos + n);
+    // Invalid UTF-8 decodes to U+FFFD; only then is the exact (slower) check needed.
+    if (s.includes('\uFFFD') && !isUtf8(this.buf.subarray(this.pos, this.pos + n))) {
       throw new MalformedMessageError(`${this.what}: text at byte ${this.pos} is not valid UTF-8`);
     }
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;
   }

@@ -5,7 +5,7 @@ import { ErrorCode } from '../protocol/constants.js';
 import { makeBet } from '../testing/test-client.js';
 import { tempDir } from '../testing/test-server.js';
 import { BetStore } from './bet-store.js';
-import { Lottery } from './lottery.js';
+import { Lottery, storedRow } from './lottery.js';
 
 let dir: ReturnType<typeof tempDir>;
 let store: BetStore;
@@ -69,5 +69,12 @@ describe('Lottery positions', () => {
     const waiting = lottery.winnersOf(1);
     lottery.shutdown();
     await expect(waiting).rejects.toThrow(/shutting down/);
+  });
+});
+
+describe('storedRow', () => {
+  it('follows the bets.csv column order and quotes only names that need it', () => {
+    const bet = { agency: 2, firstName: 'Zoë', lastName: 'Peña, "Jr."', document: '00412345', birthdate: '2000-02-29', number: 7 };
+    expect(storedRow(bet)).toBe('2,Zoë,"Peña, ""Jr.""",00412345,2000-02-29,7\n');
   });
 });

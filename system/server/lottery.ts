@@ -8,9 +8,9 @@
  * ahead is refused. So whatever reconnects happen, every bet is stored exactly once.
  */
 import type { Bet, BetFields } from '../domain/bet.js';
-import { WINNING_NUMBER, storedColumns } from '../domain/bet.js';
+import { WINNING_NUMBER } from '../domain/bet.js';
 import { validateBet } from '../domain/validation.js';
-import { formatRow } from '../csv/csv-parser.js';
+import { formatField } from '../csv/csv-parser.js';
 import type { Logger } from '../log/logger.js';
 import { ErrorCode } from '../protocol/constants.js';
 import type { BetStore } from './bet-store.js';
@@ -92,7 +92,7 @@ export class Lottery {
         return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + i} (position ${i + 1} in the batch): ${v.reason}` };
       }
       fresh.push(v.bet);
-      rows += formatRow(storedColumns(v.bet)) + '\n';
+      rows += storedRow(v.bet);
     }
     if (fresh.length === 0) {
       return { kind: 'accepted', fresh, stored: this.lastAppend.get(agency) ?? Promise.resolve() };
@@ -158,4 +158,12 @@ export class Lottery {
   shutdown(): void {
     if (this.state === 'open' || this.state === 'drawing') this.settleDraw.reject(new ShuttingDownError());
   }
+}
+
+/**
+ * The bets.csv line of a validated bet: `agency,first_name,last_name,document,birthdate,number`.
+ * Only names can need quoting; the other fields are validated digits and dates.
+ */
+export function storedRow(bet: Bet): string {
+  return `${bet.agency},${formatField(bet.firstName)},${formatField(bet.lastName)},${bet.document},${bet.birthdate},${bet.number}\n`;
 }

@@ -44,6 +44,8 @@ export interface DockerClient {
   importImage(rootfs: Readable, options: ImportImageOptions): Promise<ImageSummary>;
   /** Pulls an image, giving up after timeoutMs; rejects with DockerPullError on failure. */
   pullImage(ref: string, timeoutMs: number): Promise<ImageSummary>;
+  /** Removes an image (never forced); false when it is gone already or still in use. */
+  removeImage(ref: string): Promise<boolean>;
 }
 
 export class DockerClientError extends Error {
@@ -216,6 +218,17 @@ class DockerodeClient implements DockerClient {
       clearTimeout(timer);
     }
     return this.mustInspect(ref, 'pull of');
+  }
+
+  async removeImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).remove({ force: false, noprune: false });
+      return true;
+    } catch (error) {
+      const code = statusCodeOf(error);
+      if (code === 404 || code === 409) return false;
+      throw new DockerClientError(`cannot remove image ${ref}`, { cause: error });
+    }
   }
 }
 

@@ -46,6 +46,10 @@ class FakeDocker implements DockerClient {
     }
     return this.add(options.tag, labels);
   }
+  async removeImage(ref: string): Promise<boolean> {
+    this.calls.push(`remove ${ref}`);
+    return false;
+  }
   async pullImage(ref: string): Promise<ImageSummary> {
     this.calls.push(`pull ${ref}`);
     if (!this.pullable.has(ref)) throw new DockerPullError(`pulling ${ref} failed: no registry`);

@@ -210,7 +210,17 @@ export async function ensureImage(spec: ImageSpec, options: EnsureImageOptions =
     labels: { [PROJECT_LABEL]: PROJECT, [HASH_LABEL]: hash, [BASE_REF_LABEL]: base.ref, [BASE_SOURCE_LABEL]: base.source },
     ...(s.verbose ? { onOutput: (line: string) => s.log(`  ${spec.name}| ${line}`) } : {}),
   });
+  await removeSuperseded(s, existing, image);
   return done(image, hash, base, true);
+}
+
+/** The image the tag pointed at before, once nothing names it any more (a dangling
+ *  leftover of a rebuild); kept when a container still uses it. */
+async function removeSuperseded(s: Settings, previous: ImageSummary | undefined, current: ImageSummary): Promise<void> {
+  if (previous === undefined || previous.id === current.id) return;
+  const now = await s.docker.inspectImage(previous.id);
+  if (now === undefined || now.repoTags.length > 0 || now.labels[PROJECT_LABEL] !== PROJECT) return;
+  if (await s.docker.removeImage(previous.id)) s.log(`images: removed the previous ${current.repoTags[0] ?? 'image'} (${previous.id.slice(7, 19)})`);
 }
 
 export interface ImageSet {

@@ -5,7 +5,7 @@
  * 2 on bad config.
  */
 import { ConfigError } from '../config/config-error.js';
-import { Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { formatLine, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { AgencyClient } from './agency-client.js';
 import { type BetSource, chooseSource } from './bet-source.js';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
 }
 
 process.on('uncaughtException', (err) => {
-  process.stdout.write(`${new Date().toISOString()} ERROR action: crash | result: fail | error: ${String(err.message).replace(/[|\r\n]/g, ' ')}\n`);
+  process.stdout.write(formatLine(new Date(), 'ERROR', 'crash', 'fail', { error: err.message }) + '\n');
   process.exit(1);
 });
 

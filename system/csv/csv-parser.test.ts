@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvParser, formatField, formatRow, type CsvRecord } from './csv-parser.js';
+import { CsvParser, formatField, formatRow, type CsvRecord, MAX_RECORD_CHARS } from './csv-parser.js';
 
 function parse(chunks: string[]): CsvRecord[] {
   const p = new CsvParser();
@@ -224,5 +224,21 @@ describe('formatField / formatRow', () => {
       const got = parse([text.slice(0, at), text.slice(at)]);
       expect(got.map((r) => (r.kind === 'row' ? r.fields : r)), `split at ${at}`).toEqual(NASTY);
     }
+  });
+});
+
+describe('memory bound', () => {
+  it('reports a row longer than MAX_RECORD_CHARS (an unclosed quote) and goes on after its line', () => {
+    const p = new CsvParser();
+    const out = [...p.push('a,b,c,d,1\n"never closed,' + 'x'.repeat(MAX_RECORD_CHARS))];
+    out.push(...p.push('y'.repeat(1000) + '\nok,b,c,d,2\n'));
+    out.push(...p.end());
+    expect(out.map((r) => (r.kind === 'row' ? `${r.line}:${r.fields[0]}` : `${r.line}:error`))).toEqual(['1:a', '2:error', '3:ok']);
+  });
+
+  it('a huge line without quotes and without a line break is dropped up to its end', () => {
+    const p = new CsvParser();
+    const out = [...p.push('z'.repeat(MAX_RECORD_CHARS + 10)), ...p.push('z'.repeat(50_000)), ...p.push('zz\nok,b,c,d,2\n'), ...p.end()];
+    expect(out.map((r) => (r.kind === 'row' ? `${r.line}:${r.fields[0]}` : `${r.line}:error`))).toEqual(['1:error', '2:ok']);
   });
 });

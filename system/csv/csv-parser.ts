@@ -7,6 +7,8 @@
  * - Empty lines are skipped.
  * - A malformed row (a stray character after a closing quote, a quote never closed) is returned
  *   as an error record naming its line, and parsing goes on with the next line.
+ * - A row longer than MAX_RECORD_CHARS (say, a quote never closed in a big file) is an error
+ *   record too: memory stays bounded whatever the input.
  */
 
 export type CsvRecord =
@@ -18,6 +20,8 @@ const COMMA = ',';
 const LF = '\n';
 const CR = '\r';
 const BOM = '\uFEFF';
+/** Longest row kept while waiting for its end. */
+export const MAX_RECORD_CHARS = 64 * 1024;
 
 type Attempt =
   | { readonly kind: 'row'; readonly fields: string[]; readonly next: number; readonly lines: number }
@@ -29,6 +33,8 @@ export class CsvParser {
   private offset = 0;
   private line = 1;
   private started = false;
+  /** Dropping the rest of an overlong row, up to its line break. */
+  private discarding = false;
 
   /** Feeds a chunk of text; returns every record completed by it. */
   push(chunk: string): CsvRecord[] {
@@ -36,6 +42,13 @@ export class CsvParser {
       if (chunk.length === 0) return [];
       this.started = true;
       if (chunk.startsWith(BOM)) chunk = chunk.slice(1);
+    }
+    if (this.discarding) {
+      const nl = chunk.indexOf(LF);
+      if (nl === -1) return [];
+      chunk = chunk.slice(nl + 1);
+      this.line++;
+      this.discarding = false;
     }
     this.buffer = this.offset < this.buffer.length ? this.buffer.slice(this.offset) + chunk : chunk;
     this.offset = 0;
@@ -50,13 +63,29 @@ export class CsvParser {
     return out;
   }
 
+  /** Reports the row at `start` as too long and skips past its first line break (or all input so far). */
+  private overlong(buf: string, start: number, nl: number): CsvRecord {
+    const record: CsvRecord = { kind: 'error', line: this.line, reason: `row longer than ${MAX_RECORD_CHARS} characters (a quote never closed?)` };
+    if (nl === -1) {
+      this.offset = buf.length;
+      this.discarding = true;
+    } else {
+      this.offset = nl + 1;
+      this.line++;
+    }
+    return record;
+  }
+
   private drain(final: boolean): CsvRecord[] {
     const out: CsvRecord[] = [];
     const buf = this.buffer;
     while (this.offset < buf.length) {
       const start = this.offset;
       const nl = buf.indexOf(LF, start);
-      if (nl === -1 && !final) break;
+      if (nl === -1 && !final) {
+        if (buf.length - start > MAX_RECORD_CHARS) out.push(this.overlong(buf, start, -1));
+        break;
+      }
       const lineEnd = nl === -1 ? buf.length : nl;
       const contentEnd = lineEnd > start && buf.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
       const quote = buf.indexOf(QUOTE, start);
@@ -68,7 +97,13 @@ export class CsvParser {
         continue;
       }
       const attempt = parseQuotedRow(buf, start, final);
-      if (attempt.kind === 'incomplete') break;
+      if (attempt.kind === 'incomplete') {
+        if (buf.length - start > MAX_RECORD_CHARS) {
+          out.push(this.overlong(buf, start, nl));
+          continue;
+        }
+        break;
+      }
       out.push(attempt.kind === 'row'
         ? { kind: 'row', line: this.line, fields: attempt.fields }
         : { kind: 'error', line: this.line, reason: attempt.reason });

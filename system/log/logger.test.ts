@@ -49,7 +49,12 @@ describe('formatLine', () => {
 
 describe('escapeValue / unescapeValue', () => {
   it('leaves plain text alone', () => {
-    expect(escapeValue('José Núñez, 7574: ok')).toBe('José Núñez, 7574: ok');
+    expect(escapeValue('José Núñez, 7574 ok')).toBe('José Núñez, 7574 ok');
+  });
+
+  it('escapes colons, so a detail splits the same at its first or last colon', () => {
+    expect(escapeValue('172.18.0.3:54478')).toBe('172.18.0.3\\x3a54478');
+    expect(unescapeValue('172.18.0.3\\x3a54478')).toBe('172.18.0.3:54478');
   });
 
   it('escapes each special character', () => {
@@ -57,6 +62,7 @@ describe('escapeValue / unescapeValue', () => {
     expect(escapeValue('\n')).toBe('\\n');
     expect(escapeValue('\r')).toBe('\\r');
     expect(escapeValue('\\')).toBe('\\\\');
+    expect(escapeValue(':')).toBe('\\x3a');
   });
 
   it('round-trips values that look like escapes already', () => {
@@ -68,10 +74,10 @@ describe('escapeValue / unescapeValue', () => {
   });
 
   it('round-trips every mix of the special characters up to length 4', () => {
-    const alphabet = ['|', '\n', '\r', '\\', 'n', 'x', '7', 'c', 'r'];
+    const alphabet = ['|', ':', '\n', '\r', '\\', 'n', 'x', '7', 'c', '3', 'a', 'r'];
     const check = (v: string): void => {
       const escaped = escapeValue(v);
-      if (/[|\r\n]/.test(escaped) || unescapeValue(escaped) !== v) expect(unescapeValue(escaped), JSON.stringify(v)).toBe(v);
+      if (/[|:\r\n]/.test(escaped) || unescapeValue(escaped) !== v) expect(unescapeValue(escaped), JSON.stringify(v)).toBe(v);
       if (v.length < 4) for (const c of alphabet) check(v + c);
     };
     check('');

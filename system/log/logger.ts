@@ -1,7 +1,7 @@
 /**
  * The course log grammar (SPEC §4):
  *   <timestamp> <LEVEL> action: <name> | result: <success|fail|in_progress> | <key>: <value> | …
- * Values never contain `|` or a line break: they are escaped (see escapeValue).
+ * Values never contain `|`, `:` or a line break: they are escaped (see escapeValue).
  * `LOG_FORMAT=json` switches to one JSON object per line for machines.
  */
 
@@ -21,14 +21,21 @@ export function parseLevel(value: string): Level {
   throw new Error(`unknown log level "${value}" (expected one of ${LEVELS.join(', ')})`);
 }
 
-/** Escapes a value so that it never holds `|`, CR or LF; reversible with unescapeValue. */
+/**
+ * Escapes a value so that it never holds `|`, `:`, CR or LF; reversible with unescapeValue.
+ * Without `|` and line breaks a line splits cleanly; without `:` a `key: value` detail splits
+ * the same at its first or its last colon (the course's tests take the last one).
+ */
 export function escapeValue(value: string): string {
-  if (!/[\\|\r\n]/.test(value)) return value;
-  return value.replace(/[\\|\r\n]/g, (c) => (c === '\\' ? '\\\\' : c === '|' ? '\\x7c' : c === '\r' ? '\\r' : '\\n'));
+  if (!/[\\|:\r\n]/.test(value)) return value;
+  return value.replace(/[\\|:\r\n]/g, (c) => ESCAPES[c] as string);
 }
 
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '|': '\\x7c', ':': '\\x3a', '\r': '\\r', '\n': '\\n' };
+const UNESCAPES: Record<string, string> = { '\\': '\\', x7c: '|', x3a: ':', r: '\r', n: '\n' };
+
 export function unescapeValue(value: string): string {
-  return value.replace(/\\(\\|x7c|r|n)/g, (_m, c: string) => (c === '\\' ? '\\' : c === 'x7c' ? '|' : c === 'r' ? '\r' : '\n'));
+  return value.replace(/\\(\\|x7c|x3a|r|n)/g, (_m, c: string) => UNESCAPES[c] as string);
 }
 
 export function formatLine(time: Date, level: Level, action: string, result: Result, details: Details): string {
@@ -81,7 +88,8 @@ export class Logger {
     if (!this.enabled(level)) return;
     const time = this.clock();
     if (this.format === 'json') {
-      this.sink.write(JSON.stringify({ time: time.toISOString(), level: level.toLowerCase(), action, result, ...details }));
+      // Fixed fields last, so that a detail can never overwrite them.
+      this.sink.write(JSON.stringify({ ...details, time: time.toISOString(), level: level.toLowerCase(), action, result }));
     } else {
       this.sink.write(formatLine(time, level, action, result, details));
     }

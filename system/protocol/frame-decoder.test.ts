@@ -124,10 +124,14 @@ describe('FrameDecoder', () => {
     expect(() => d.push(Buffer.from([0x45, 0xff, 0xff]))).toThrow(FrameTooLargeError);
   });
 
-  it('rejects an oversized header that follows a valid frame in the same chunk', () => {
+  it('an oversized header after a valid frame in the same chunk: the frame comes out, then the error', () => {
     const d = new FrameDecoder();
     const bad = Buffer.from([0x45, 0x20, 0x00]); // declares 8192 payload bytes
-    expect(() => d.push(Buffer.concat([rawFrame(0x45, Buffer.from('ok')), bad]))).toThrow(FrameTooLargeError);
+    const frames = d.push(Buffer.concat([rawFrame(0x45, Buffer.from('ok')), bad]));
+    expect(frames.map((f) => f.payload.toString())).toEqual(['ok']);
+    expect(d.error).toBeInstanceOf(FrameTooLargeError);
+    expect(() => d.push(Buffer.from('more'))).toThrow(FrameTooLargeError);
+    expect(() => d.end()).toThrow(FrameTooLargeError);
   });
 
   it('end() inside a frame throws TruncatedFrameError with the bytes held', () => {

@@ -15,9 +15,15 @@ export interface Frame {
 export class FrameDecoder {
   private buffer: Buffer = Buffer.alloc(0);
   private offset = 0;
+  private failure: FrameTooLargeError | undefined;
 
-  /** Feeds bytes; returns the frames they complete. Throws FrameTooLargeError on an oversized header. */
+  /**
+   * Feeds bytes; returns the frames they complete. An oversized header throws FrameTooLargeError;
+   * when good frames came before it in the same chunk, they are returned first and the error is
+   * kept in `error` (and thrown by any later push or end), so no good frame is lost.
+   */
   push(chunk: Buffer): Frame[] {
+    if (this.failure) throw this.failure;
     this.append(chunk);
     const frames: Frame[] = [];
     for (;;) {
@@ -25,7 +31,11 @@ export class FrameDecoder {
       if (available < FRAME_HEADER_SIZE) break;
       const code = this.buffer[this.offset] as number;
       const length = this.buffer.readUInt16BE(this.offset + 1);
-      if (length > MAX_PAYLOAD_SIZE) throw new FrameTooLargeError(FRAME_HEADER_SIZE + length);
+      if (length > MAX_PAYLOAD_SIZE) {
+        this.failure = new FrameTooLargeError(FRAME_HEADER_SIZE + length);
+        if (frames.length === 0) throw this.failure;
+        break;
+      }
       if (available < FRAME_HEADER_SIZE + length) break;
       const start = this.offset + FRAME_HEADER_SIZE;
       frames.push({ code, payload: this.buffer.subarray(start, start + length) });
@@ -39,8 +49,14 @@ export class FrameDecoder {
     return this.buffer.length - this.offset;
   }
 
+  /** The framing error met after the frames last returned, if any; the stream is unusable after it. */
+  get error(): FrameTooLargeError | undefined {
+    return this.failure;
+  }
+
   /** The stream ended: throws TruncatedFrameError if it ended inside a frame. */
   end(): void {
+    if (this.failure) throw this.failure;
     if (this.pendingBytes > 0) throw new TruncatedFrameError(this.pendingBytes);
   }
 

@@ -4,7 +4,7 @@
  * Exit codes: 0 after a graceful SIGTERM/SIGINT, 1 on a runtime failure, 2 on bad config.
  */
 import { ConfigError } from '../config/config-error.js';
-import { Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { formatLine, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
 import { describeServerConfig, loadServerConfig } from './config.js';
 import { LotteryServer } from './server.js';
 
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 }
 
 process.on('uncaughtException', (err) => {
-  process.stdout.write(`${new Date().toISOString()} ERROR action: crash | result: fail | error: ${String(err.message).replace(/[|\r\n]/g, ' ')}\n`);
+  process.stdout.write(formatLine(new Date(), 'ERROR', 'crash', 'fail', { error: err.message }) + '\n');
   process.exit(1);
 });
 

@@ -18,9 +18,13 @@ export class ChildRun {
     this.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** `entry` is "server" or "client"; runs system/<entry>/main.ts with the given environment. */
-  static start(entry: 'server' | 'client', env: Record<string, string>): ChildRun {
-    const proc = spawn(process.execPath, ['--import', 'tsx', `system/${entry}/main.ts`], {
+  /**
+   * `entry` is "server" or "client"; runs system/<entry>/main.ts (through tsx) or, with
+   * `bundled`, dist/<entry>.js, with only the given environment (and PATH).
+   */
+  static start(entry: 'server' | 'client', env: Record<string, string>, bundled = false): ChildRun {
+    const args = bundled ? [`dist/${entry}.js`] : ['--import', 'tsx', `system/${entry}/main.ts`];
+    const proc = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,8 +74,8 @@ export class ChildRun {
 }
 
 /** Starts the server as a child and returns it with the port it listens on. */
-export async function startServerProcess(env: Record<string, string>): Promise<{ run: ChildRun; port: number }> {
-  const run = ChildRun.start('server', { SERVER_IP: '127.0.0.1', SERVER_PORT: '0', ...env });
+export async function startServerProcess(env: Record<string, string>, bundled = false): Promise<{ run: ChildRun; port: number }> {
+  const run = ChildRun.start('server', { SERVER_IP: '127.0.0.1', SERVER_PORT: '0', ...env }, bundled);
   const line = await run.waitFor(/action: servidor_escuchando \| result: success/);
   const port = Number(/port: (\d+)/.exec(line)?.[1]);
   return { run, port };

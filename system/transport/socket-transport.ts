@@ -71,7 +71,9 @@ export class SocketTransport implements Transport {
     if (this.failure) return;
     try {
       for (const frame of this.decoder.push(chunk)) this.queue.push(decodeMessage(frame));
+      if (this.decoder.error) throw this.decoder.error;
     } catch (err) {
+      // Messages decoded before the bad bytes are still delivered, then the error.
       this.fail(err as Error);
       return;
     }

@@ -42,6 +42,8 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
 
 type Inbox = AsyncIterator<Message>;
 
+const WINNERS_PER_LINE = 100;
+
 export class AgencyClient {
   private current: Transport | undefined;
   private readonly reported = new Set<number>();
@@ -115,6 +117,12 @@ export class AgencyClient {
       if (part.last) break;
     }
     this.log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
+    // The documents themselves, for people and the harness, at most WINNERS_PER_LINE per line.
+    const parts = Math.ceil(winners.length / WINNERS_PER_LINE);
+    for (let i = 0; i < parts; i++) {
+      const dnis = winners.slice(i * WINNERS_PER_LINE, (i + 1) * WINNERS_PER_LINE).join(',');
+      this.log.info('ganadores', 'success', { agencia: agency, parte: `${i + 1}/${parts}`, dnis });
+    }
     return winners;
   }
 
@@ -139,7 +147,7 @@ export class AgencyClient {
       if (this.log.enabled('DEBUG')) {
         for (const bet of batch.bets) this.log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
       }
-      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.bets.length, enviadas: sent });
+      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.bets.length, enviadas: sent, bytes: batch.frameSize });
     };
     const send = async (batch: Batch) => {
       while (inflight.length >= batchWindow) await settleOldest();

@@ -4,8 +4,9 @@
  * Container operations (run, kill with a signal, pause, network disconnect, list/remove
  * by label, …) are to be added here the same way.
  */
+import type { Readable } from 'node:stream';
 import Dockerode from 'dockerode';
-import { Readable } from 'node:stream';
+import { DockerodeClient } from './dockerode-client.js';
 
 /** What the harness needs to know about an image. */
 export interface ImageSummary {
@@ -33,7 +34,8 @@ export interface ImportImageOptions {
   readonly changes?: readonly string[];
 }
 
-export interface DockerClient {
+/** Image operations: what the image builder needs. */
+export interface ImageClient {
   /** Resolves when the engine answers; rejects with DockerUnavailableError otherwise. */
   ping(): Promise<void>;
   /** The image, or undefined when there is none by that name or id. */
@@ -48,197 +50,68 @@ export interface DockerClient {
   removeImage(ref: string): Promise<boolean>;
 }
 
-export class DockerClientError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DockerClientError';
-  }
+/** What the harness needs to know about a container. */
+export interface ContainerSummary {
+  readonly id: string;
+  /** Without the leading slash. */
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly running: boolean;
+  readonly paused: boolean;
+  readonly exitCode: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
 }
 
-export class DockerUnavailableError extends DockerClientError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DockerUnavailableError';
-  }
+export interface NetworkSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
 }
 
-export class DockerBuildError extends DockerClientError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DockerBuildError';
-  }
+/** One line of a container's output, with the engine's own timestamp (RFC 3339, nanoseconds). */
+export interface LogLine {
+  readonly time: string;
+  readonly text: string;
 }
 
-export class DockerPullError extends DockerClientError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'DockerPullError';
-  }
+/**
+ * Container and network operations testcontainers does not offer (signals, pause, network
+ * disconnect, labelled networks, label queries) or that must survive a restart (log following).
+ * Containers themselves are created with testcontainers.
+ */
+export interface ContainerClient {
+  inspectContainer(id: string): Promise<ContainerSummary | undefined>;
+  killContainer(id: string, signal: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceSeconds` (docker stop). */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  startContainer(id: string): Promise<void>;
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  /** Resolves with the exit code once the container is not running. */
+  waitContainer(id: string): Promise<number>;
+  removeContainer(id: string): Promise<void>;
+  listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerSummary[]>;
+  /**
+   * Follows the container's output line by line (stdout and stderr) from `since` (inclusive,
+   * engine time) until the container stops; lines end without their line break.
+   */
+  followLogs(id: string, since?: string): AsyncIterable<LogLine>;
+  /** A tar stream of `path` inside the container (running or stopped). */
+  getArchive(id: string, path: string): Promise<NodeJS.ReadableStream>;
+  createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<NetworkSummary>;
+  removeNetwork(id: string): Promise<void>;
+  listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]>;
+  connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
+  disconnectNetwork(network: string, container: string): Promise<void>;
 }
 
-/** One JSON line of a build, pull or import progress stream. */
-interface ProgressEvent {
-  readonly stream?: string;
-  readonly status?: string;
-  readonly error?: string;
-  readonly aux?: { readonly ID?: string };
-}
+/** The whole client: images for the builder, containers and networks for the harness. */
+export interface DockerClient extends ImageClient, ContainerClient {}
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
+export * from './docker-errors.js';
 
-function toProgressEvent(value: unknown): ProgressEvent {
-  if (!isRecord(value)) return {};
-  const event: { stream?: string; status?: string; error?: string; aux?: { ID?: string } } = {};
-  if (typeof value.stream === 'string') event.stream = value.stream;
-  if (typeof value.status === 'string') event.status = value.status;
-  if (typeof value.error === 'string') event.error = value.error;
-  if (isRecord(value.aux) && typeof value.aux.ID === 'string') event.aux = { ID: value.aux.ID };
-  return event;
-}
-
-/** Reads a progress stream to its end; rejects at the first `error` event. */
-async function readProgress(stream: NodeJS.ReadableStream, onEvent?: (event: ProgressEvent) => void): Promise<ProgressEvent[]> {
-  const events: ProgressEvent[] = [];
-  let pending = '';
-  const take = (line: string): void => {
-    const trimmed = line.trim();
-    if (trimmed.length === 0) return;
-    let event: ProgressEvent;
-    try {
-      event = toProgressEvent(JSON.parse(trimmed));
-    } catch {
-      event = { stream: trimmed };
-    }
-    events.push(event);
-    onEvent?.(event);
-  };
-  for await (const chunk of stream) {
-    pending += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      take(pending.slice(0, newline));
-      pending = pending.slice(newline + 1);
-      newline = pending.indexOf('\n');
-    }
-  }
-  take(pending);
-  const failed = events.find((event) => event.error !== undefined);
-  if (failed?.error !== undefined) throw new DockerClientError(failed.error);
-  return events;
-}
-
-function statusCodeOf(error: unknown): number | undefined {
-  return isRecord(error) && typeof error.statusCode === 'number' ? error.statusCode : undefined;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-class DockerodeClient implements DockerClient {
-  constructor(private readonly docker: Dockerode) {}
-
-  async ping(): Promise<void> {
-    try {
-      await this.docker.ping();
-    } catch (error) {
-      throw new DockerUnavailableError(`the Docker engine does not answer (${errorText(error)}); try: bash scripts/docker-engine.sh up`, { cause: error });
-    }
-  }
-
-  async inspectImage(ref: string): Promise<ImageSummary | undefined> {
-    try {
-      const info = await this.docker.getImage(ref).inspect();
-      return {
-        id: info.Id,
-        repoTags: info.RepoTags ?? [],
-        labels: info.Config?.Labels ?? {},
-        created: info.Created,
-      };
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw new DockerClientError(`cannot inspect image ${ref}`, { cause: error });
-    }
-  }
-
-  private async mustInspect(ref: string, what: string): Promise<ImageSummary> {
-    const image = await this.inspectImage(ref);
-    if (image === undefined) throw new DockerClientError(`${what} ${ref} finished but the image is not there`);
-    return image;
-  }
-
-  async buildImage(context: Readable | Buffer, options: BuildImageOptions): Promise<ImageSummary> {
-    try {
-      const body = Buffer.isBuffer(context) ? Readable.from([context]) : context;
-      const stream = await this.docker.buildImage(body, {
-        t: options.tag,
-        dockerfile: options.dockerfile ?? 'Dockerfile',
-        buildargs: { ...options.buildArgs },
-        labels: { ...options.labels },
-        rm: true,
-        forcerm: true,
-        pull: false,
-        version: '1',
-      });
-      await readProgress(stream, (event) => {
-        const text = event.stream ?? event.status;
-        if (text !== undefined && options.onOutput !== undefined) {
-          for (const line of text.split('\n')) if (line.trim().length > 0) options.onOutput(line.trimEnd());
-        }
-      });
-    } catch (error) {
-      throw new DockerBuildError(`building ${options.tag} failed: ${errorText(error)}`, { cause: error });
-    }
-    return this.mustInspect(options.tag, 'build of');
-  }
-
-  async importImage(rootfs: Readable, options: ImportImageOptions): Promise<ImageSummary> {
-    const [repo, tag] = splitTag(options.tag);
-    try {
-      const stream = await this.docker.importImage(rootfs, { repo, tag, changes: [...(options.changes ?? [])] });
-      await readProgress(stream);
-    } catch (error) {
-      throw new DockerBuildError(`importing ${options.tag} failed: ${errorText(error)}`, { cause: error });
-    }
-    return this.mustInspect(options.tag, 'import of');
-  }
-
-  async pullImage(ref: string, timeoutMs: number): Promise<ImageSummary> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    try {
-      const stream = await this.docker.pull(ref, { abortSignal: controller.signal });
-      await readProgress(stream);
-    } catch (error) {
-      const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : errorText(error);
-      throw new DockerPullError(`pulling ${ref} failed: ${reason}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-    return this.mustInspect(ref, 'pull of');
-  }
-
-  async removeImage(ref: string): Promise<boolean> {
-    try {
-      await this.docker.getImage(ref).remove({ force: false, noprune: false });
-      return true;
-    } catch (error) {
-      const code = statusCodeOf(error);
-      if (code === 404 || code === 409) return false;
-      throw new DockerClientError(`cannot remove image ${ref}`, { cause: error });
-    }
-  }
-}
-
-/** `name:tag` → [name, tag]; a `:` inside a registry host:port is not a tag separator. */
-export function splitTag(ref: string): [string, string] {
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  if (colon > slash) return [ref.slice(0, colon), ref.slice(colon + 1)];
-  return [ref, 'latest'];
-}
+export { splitTag } from './image-ref.js';
 
 export interface DockerClientOptions {
   /** Unix socket of the engine; default: DOCKER_HOST or /var/run/docker.sock (dockerode's rules). */

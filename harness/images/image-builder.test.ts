@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DockerPullError,
   type BuildImageOptions,
-  type DockerClient,
+  type ImageClient,
   type ImageSummary,
   type ImportImageOptions,
 } from '../docker/docker-client.js';
@@ -15,7 +15,7 @@ import { IMAGE_SPECS } from './image-specs.js';
 import { HASH_LABEL, LOCAL_NODE_BASE } from './local-base.js';
 
 /** An in-memory engine: records what is asked, pulls succeed only for `pullable` refs. */
-class FakeDocker implements DockerClient {
+class FakeDocker implements ImageClient {
   readonly images = new Map<string, ImageSummary>();
   readonly calls: string[] = [];
   readonly pullable = new Set<string>();

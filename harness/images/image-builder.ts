@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createDockerClient, type DockerClient, type ImageSummary } from '../docker/docker-client.js';
+import { createDockerClient, type ImageClient, type ImageSummary } from '../docker/docker-client.js';
 import { contentHash, tarBuffer, type TarEntry } from './build-context.js';
 import { withFileLock } from './file-lock.js';
 import { IMAGE_SPECS, type ImageName, type ImageSpec } from './image-specs.js';
@@ -62,7 +62,7 @@ export interface EnsuredImage {
 }
 
 export interface EnsureImageOptions {
-  readonly docker?: DockerClient;
+  readonly docker?: ImageClient;
   /** Repository root (default: this checkout). */
   readonly rootDir?: string;
   /** Try pulling a missing public base (default: true unless TP0_IMAGES_PULL=0). */
@@ -80,7 +80,7 @@ export interface EnsureImageOptions {
 }
 
 interface Settings {
-  readonly docker: DockerClient;
+  readonly docker: ImageClient;
   readonly rootDir: string;
   readonly pull: boolean;
   readonly pullTimeoutMs: number;

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { realpath, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { DockerClient, ImageSummary } from '../docker/docker-client.js';
+import type { ImageClient, ImageSummary } from '../docker/docker-client.js';
 import { contentHash, tarStream, type TarEntry } from './build-context.js';
 
 const execFileAsync = promisify(execFile);
@@ -113,7 +113,7 @@ async function rootfs(program: string, target: string, extra: TarEntry[]): Promi
 }
 
 async function ensureImported(
-  docker: DockerClient,
+  docker: ImageClient,
   tag: string,
   build: () => Promise<{ entries: TarEntry[]; hash: string }>,
   changes: readonly string[],
@@ -133,7 +133,7 @@ async function ensureImported(
 
 /** tp0-node-base:local from the host's node (default: the node running this code). */
 export function ensureLocalNodeBase(
-  docker: DockerClient,
+  docker: ImageClient,
   options: { nodePath?: string; tag?: string } = {},
 ): Promise<LocalBaseResult> {
   const nodePath = options.nodePath ?? process.execPath;
@@ -156,7 +156,7 @@ async function busyboxApplets(busybox: string): Promise<string[]> {
 
 /** tp0-busybox-base:local from the host's busybox (default /bin/busybox). */
 export async function ensureLocalBusyboxBase(
-  docker: DockerClient,
+  docker: ImageClient,
   options: { busyboxPath?: string; tag?: string } = {},
 ): Promise<LocalBaseResult> {
   const busybox = options.busyboxPath ?? '/bin/busybox';

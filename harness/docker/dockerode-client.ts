@@ -1,0 +1,169 @@
+/** The dockerode-backed DockerClient: the image half (DockerodeImages) plus containers and networks. */
+import { PassThrough } from 'node:stream';
+import type Dockerode from 'dockerode';
+import type { ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-client.js';
+import { DockerClientError } from './docker-errors.js';
+import { DockerodeImages, errorText, statusCodeOf } from './dockerode-images.js';
+
+type ContainerInfo = Awaited<ReturnType<Dockerode.Container['inspect']>>;
+
+function toSummary(info: ContainerInfo): ContainerSummary {
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ''),
+    labels: info.Config?.Labels ?? {},
+    running: info.State.Running,
+    paused: info.State.Paused,
+    exitCode: info.State.ExitCode,
+    startedAt: info.State.StartedAt,
+    finishedAt: info.State.FinishedAt,
+  };
+}
+
+function labelFilter(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+}
+
+/** Runs `op`; a 404 (already gone) or 304 (already in that state) is not an error. */
+async function tolerant(what: string, op: () => Promise<unknown>, tolerated: readonly number[] = [304, 404]): Promise<void> {
+  try {
+    await op();
+  } catch (error) {
+    const code = statusCodeOf(error);
+    if (code !== undefined && tolerated.includes(code)) return;
+    throw new DockerClientError(`${what}: ${errorText(error)}`, { cause: error });
+  }
+}
+
+export class DockerodeClient extends DockerodeImages implements DockerClient {
+  constructor(docker: Dockerode) {
+    super(docker);
+  }
+
+  async inspectContainer(id: string): Promise<ContainerSummary | undefined> {
+    try {
+      return toSummary(await this.docker.getContainer(id).inspect());
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw new DockerClientError(`cannot inspect container ${id}: ${errorText(error)}`, { cause: error });
+    }
+  }
+
+  killContainer(id: string, signal: string): Promise<void> {
+    // 409: not running (it already stopped) — nothing to signal.
+    return tolerant(`kill -s ${signal} ${id}`, () => this.docker.getContainer(id).kill({ signal }), [404, 409]);
+  }
+
+  stopContainer(id: string, graceSeconds: number): Promise<void> {
+    return tolerant(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: graceSeconds }));
+  }
+
+  startContainer(id: string): Promise<void> {
+    return tolerant(`start ${id}`, () => this.docker.getContainer(id).start(), [304]);
+  }
+
+  pauseContainer(id: string): Promise<void> {
+    return tolerant(`pause ${id}`, () => this.docker.getContainer(id).pause(), []);
+  }
+
+  unpauseContainer(id: string): Promise<void> {
+    return tolerant(`unpause ${id}`, () => this.docker.getContainer(id).unpause(), [404]);
+  }
+
+  async waitContainer(id: string): Promise<number> {
+    try {
+      const result = (await this.docker.getContainer(id).wait()) as { StatusCode: number };
+      return result.StatusCode;
+    } catch (error) {
+      throw new DockerClientError(`cannot wait for container ${id}: ${errorText(error)}`, { cause: error });
+    }
+  }
+
+  removeContainer(id: string): Promise<void> {
+    return tolerant(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true, v: true }), [404, 409]);
+  }
+
+  async listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerSummary[]> {
+    const list = await this.docker.listContainers({ all: true, filters: labelFilter(labels) });
+    const out: ContainerSummary[] = [];
+    for (const c of list) {
+      const summary = await this.inspectContainer(c.Id);
+      if (summary) out.push(summary);
+    }
+    return out;
+  }
+
+  async *followLogs(id: string, since?: string): AsyncIterable<LogLine> {
+    const sinceSeconds = since === undefined ? 0 : Math.floor(Date.parse(since) / 1000);
+    const container = this.docker.getContainer(id);
+    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as NodeJS.ReadableStream;
+    const merged = new PassThrough();
+    this.docker.modem.demuxStream(raw, merged, merged);
+    raw.on('end', () => merged.end());
+    raw.on('error', (err: Error) => merged.destroy(err));
+    let partial = '';
+    for await (const chunk of merged) {
+      const text = partial + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
+      const lines = text.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const parsed = splitTimestamp(line);
+        // `since` has one-second resolution: skip what came before the exact instant asked for.
+        if (since !== undefined && parsed.time < normalizeTime(since)) continue;
+        yield parsed;
+      }
+    }
+    if (partial !== '') yield splitTimestamp(partial);
+  }
+
+  async getArchive(id: string, path: string): Promise<NodeJS.ReadableStream> {
+    try {
+      return await this.docker.getContainer(id).getArchive({ path });
+    } catch (error) {
+      throw new DockerClientError(`cannot copy ${path} out of ${id}: ${errorText(error)}`, { cause: error });
+    }
+  }
+
+  async createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<NetworkSummary> {
+    try {
+      const network = await this.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: { ...labels } });
+      return { id: network.id, name, labels };
+    } catch (error) {
+      throw new DockerClientError(`cannot create network ${name}: ${errorText(error)}`, { cause: error });
+    }
+  }
+
+  removeNetwork(id: string): Promise<void> {
+    return tolerant(`remove network ${id}`, () => this.docker.getNetwork(id).remove(), [404]);
+  }
+
+  async listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]> {
+    const list = await this.docker.listNetworks({ filters: labelFilter(labels) });
+    return list.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+  }
+
+  connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void> {
+    return tolerant(`connect ${container} to ${network}`, () =>
+      this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } }), []);
+  }
+
+  disconnectNetwork(network: string, container: string): Promise<void> {
+    return tolerant(`disconnect ${container} from ${network}`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: container, Force: true }), []);
+  }
+}
+
+/** "2026-11-29T21:00:00.123456789Z text" → parts (docker's `timestamps: true` format). */
+export function splitTimestamp(line: string): LogLine {
+  const space = line.indexOf(' ');
+  if (space > 0 && /^\d{4}-\d\d-\d\dT/.test(line)) {
+    return { time: normalizeTime(line.slice(0, space)), text: line.slice(space + 1).replace(/\r$/, '') };
+  }
+  return { time: '', text: line.replace(/\r$/, '') };
+}
+
+/** RFC 3339 UTC with exactly nine fraction digits, so that times compare as strings. */
+export function normalizeTime(time: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(time);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}Z` : time;
+}

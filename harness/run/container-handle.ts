@@ -1,0 +1,166 @@
+/**
+ * One service's container in a run: started with testcontainers, then watched through the
+ * DockerClient. Its output goes line by line into the run's timeline (again after a restart,
+ * without repeating lines), and each exit becomes a timeline entry
+ * `<service> exited with code N`, after the last line it logged.
+ */
+import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
+import type { ContainerClient } from '../docker/docker-client.js';
+import type { RunIdentity } from './run-identity.js';
+import type { ServiceSpec } from './run-plan.js';
+import type { Timeline } from './timeline.js';
+
+/** How long an exit waits for the log stream to deliver the container's last lines. */
+const LOG_DRAIN_MS = 3000;
+
+export interface StartOptions {
+  readonly identity: RunIdentity;
+  readonly networkName: string;
+  readonly docker: ContainerClient;
+  readonly timeline: Timeline;
+  /** A log line that means "ready" (the server's listening line); none: ready once started. */
+  readonly readyLine?: RegExp;
+  readonly startupTimeoutMs?: number;
+  /** Other entrypoint/command than the image's (mock servers). */
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
+}
+
+export class ContainerHandle {
+  private lastLogTime = '';
+  private following: Promise<void> = Promise.resolve();
+  private exitWatch: Promise<number> | undefined;
+  private lastExitCode: number | undefined;
+  private exits = 0;
+
+  private constructor(
+    readonly service: string,
+    readonly id: string,
+    readonly containerName: string,
+    private readonly docker: ContainerClient,
+    private readonly timeline: Timeline,
+    private readonly networkName: string,
+    readonly started: StartedTestContainer,
+  ) {}
+
+  static async start(spec: Pick<ServiceSpec, 'name' | 'image' | 'environment' | 'mounts'>, o: StartOptions): Promise<ContainerHandle> {
+    const containerName = o.identity.containerName(spec.name);
+    let builder = new GenericContainer(spec.image)
+      .withName(containerName)
+      .withNetworkMode(o.networkName)
+      .withNetworkAliases(spec.name)
+      .withEnvironment({ ...spec.environment })
+      .withBindMounts(spec.mounts.map((m) => ({ source: m.source, target: m.target, mode: m.readOnly ? ('ro' as const) : ('rw' as const) })))
+      .withLabels(o.identity.labels(spec.name))
+      .withStartupTimeout(o.startupTimeoutMs ?? 30_000);
+    if (o.readyLine) builder = builder.withWaitStrategy(Wait.forLogMessage(o.readyLine));
+    if (o.entrypoint) builder = builder.withEntrypoint([...o.entrypoint]);
+    if (o.command) builder = builder.withCommand([...o.command]);
+    const started = await builder.start();
+    const handle = new ContainerHandle(spec.name, started.getId(), containerName, o.docker, o.timeline, o.networkName, started);
+    handle.watch();
+    return handle;
+  }
+
+  /** Follows output and waits for the next exit (again after each restart). */
+  private watch(): void {
+    const since = this.lastLogTime || undefined;
+    this.following = (async () => {
+      try {
+        for await (const line of this.docker.followLogs(this.id, since)) {
+          if (line.time !== '' && line.time <= this.lastLogTime) continue;
+          if (line.time !== '') this.lastLogTime = line.time;
+          this.timeline.addLine(this.service, line.text, line.time || undefined);
+        }
+      } catch (err) {
+        this.timeline.add({ at: Date.now(), source: 'harness', kind: 'note', text: `log stream of ${this.service} failed: ${(err as Error).message}`, event: undefined });
+      }
+    })();
+    this.exitWatch = (async () => {
+      const code = await this.docker.waitContainer(this.id);
+      await Promise.race([this.following, new Promise((r) => setTimeout(r, LOG_DRAIN_MS))]);
+      this.lastExitCode = code;
+      this.exits++;
+      this.timeline.add({ at: Date.now(), source: this.service, kind: 'exit', text: `${this.service} exited with code ${code}`, event: undefined, exitCode: code });
+      return code;
+    })();
+    this.exitWatch.catch(() => {});
+  }
+
+  /** The code of the last exit, undefined while it has never exited. */
+  get exitCode(): number | undefined {
+    return this.lastExitCode;
+  }
+
+  get exitCount(): number {
+    return this.exits;
+  }
+
+  /** Resolves with the exit code once the container (as currently started) exits. */
+  async waitForExit(timeoutMs = 120_000): Promise<number> {
+    const watch = this.exitWatch;
+    if (!watch) throw new Error(`${this.service} is not watched`);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        watch,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${this.service} did not exit within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async isRunning(): Promise<boolean> {
+    return (await this.docker.inspectContainer(this.id))?.running ?? false;
+  }
+
+  kill(signal: string): Promise<void> {
+    return this.docker.killContainer(this.id, signal);
+  }
+
+  /** docker stop: SIGTERM, then SIGKILL after the grace period; resolves with the exit code. */
+  async stop(graceSeconds: number): Promise<number> {
+    await this.docker.stopContainer(this.id, graceSeconds);
+    return this.waitForExit((graceSeconds + 10) * 1000);
+  }
+
+  /** Stops (SIGTERM with a grace period) and starts again; output keeps flowing into the timeline. */
+  async restart(graceSeconds: number): Promise<number> {
+    const code = await this.stop(graceSeconds);
+    await this.docker.startContainer(this.id);
+    this.watch();
+    return code;
+  }
+
+  pause(): Promise<void> {
+    return this.docker.pauseContainer(this.id);
+  }
+
+  unpause(): Promise<void> {
+    return this.docker.unpauseContainer(this.id);
+  }
+
+  disconnect(): Promise<void> {
+    return this.docker.disconnectNetwork(this.networkName, this.id);
+  }
+
+  reconnect(): Promise<void> {
+    return this.docker.connectNetwork(this.networkName, this.id, [this.service]);
+  }
+
+  /** Every line this container logged so far (from the timeline). */
+  logText(): string {
+    return this.timeline
+      .select({ source: this.service })
+      .map((e) => e.text)
+      .join('\n');
+  }
+
+  async remove(): Promise<void> {
+    await this.docker.removeContainer(this.id);
+    await Promise.race([this.following, new Promise((r) => setTimeout(r, 1000))]);
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * Builds a run of the lottery system in Docker, fluently:
+ *
+ *   const run = await new LotteryRun().withClients(5).withClientConfig({ batch: { maxAmount: 50 } }).start();
+ *
+ * start() ensures the images (once per process), removes stale resources of crashed runs, writes
+ * the run's config files, creates the run's own labelled network, starts the server (ready when it
+ * logs that it listens) and then the clients. If any step fails, whatever was started is removed
+ * and the original error is rethrown.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '../setup/testcontainers-env.js';
+import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
+import { type DatasetSource, Datasets, type PreparedDataset } from '../datasets/datasets.js';
+import { ensureImages, type ImageSet } from '../images/image-builder.js';
+import { ContainerHandle } from './container-handle.js';
+import {
+  type ClientYamlOverrides,
+  DEFAULT_CLIENT_YAML,
+  DEFAULT_SERVER_INI,
+  mergeClientConfig,
+  type ServerIniConfig,
+  writeRunConfigs,
+} from './run-config.js';
+import { RunIdentity } from './run-identity.js';
+import { planServices } from './run-plan.js';
+import { cleanupStaleRuns, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
+import { StartedLotteryRun } from './started-lottery-run.js';
+import { Timeline } from './timeline.js';
+
+export const SERVER_READY = /action: servidor_escuchando \| result: success/;
+
+export class RunSetupError extends Error {
+  override readonly name = 'RunSetupError';
+}
+
+type EnvFor = (id: number) => Readonly<Record<string, string>>;
+
+let imagesOnce: Promise<ImageSet> | undefined;
+let cleanupOnce: Promise<unknown> | undefined;
+
+/** The project's images, ensured once per process (bundling dist/ first). */
+export function projectImages(): Promise<ImageSet> {
+  imagesOnce ??= ensureImages({ log: () => {} });
+  return imagesOnce;
+}
+
+export class LotteryRun {
+  private clients = 5;
+  private dataset: DatasetSource | undefined = Datasets.generated();
+  private serverIni: Partial<ServerIniConfig> = {};
+  private clientYaml: ClientYamlOverrides = {};
+  private serverEnv: Readonly<Record<string, string>> = {};
+  private clientEnv: EnvFor = () => ({});
+  private docker: DockerClient | undefined;
+  private startupTimeoutMs = 60_000;
+
+  /** Number of agencies (client1..clientN); the server expects that many. N = 0 is the server alone. */
+  withClients(n: number): this {
+    if (!Number.isInteger(n) || n < 0) throw new RunSetupError(`clients must be a whole number >= 0, got ${n}`);
+    this.clients = n;
+    return this;
+  }
+
+  /** Where agency files come from (default: the generated classic set); `none`: bets from the environment. */
+  withDataset(source: DatasetSource | 'none'): this {
+    this.dataset = source === 'none' ? undefined : source;
+    return this;
+  }
+
+  /** Keys of the server's INI `[DEFAULT]` section, over the project's defaults. */
+  withServerConfig(values: Partial<ServerIniConfig>): this {
+    this.serverIni = { ...this.serverIni, ...values };
+    return this;
+  }
+
+  /** Parts of the client's YAML, over the project's defaults. */
+  withClientConfig(values: ClientYamlOverrides): this {
+    this.clientYaml = mergeClientConfig(mergeClientConfig(DEFAULT_CLIENT_YAML, this.clientYaml), values);
+    return this;
+  }
+
+  withServerEnv(env: Readonly<Record<string, string>>): this {
+    this.serverEnv = { ...this.serverEnv, ...env };
+    return this;
+  }
+
+  /** Environment for every client, or per agency id. */
+  withClientEnv(env: Readonly<Record<string, string>> | EnvFor): this {
+    const before = this.clientEnv;
+    const more: EnvFor = typeof env === 'function' ? env : () => env;
+    this.clientEnv = (id) => ({ ...before(id), ...more(id) });
+    return this;
+  }
+
+  withDockerClient(docker: DockerClient): this {
+    this.docker = docker;
+    return this;
+  }
+
+  withStartupTimeout(ms: number): this {
+    this.startupTimeoutMs = ms;
+    return this;
+  }
+
+  async start(): Promise<StartedLotteryRun> {
+    const docker = this.docker ?? createDockerClient();
+    await docker.ping();
+    const images = await projectImages();
+    cleanupOnce ??= cleanupStaleRuns(docker);
+    await cleanupOnce;
+
+    const dataset = await this.dataset?.prepare();
+    if (dataset && dataset.agencies.length < this.clients) {
+      throw new RunSetupError(`${this.clients} clients but the dataset (${dataset.description}) has ${dataset.agencies.length} agencies`);
+    }
+    const identity = RunIdentity.create();
+    const dir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${identity.runId}-`));
+    writeFileSync(join(dir, OWNER_FILE), String(process.pid));
+    const timeline = new Timeline();
+    const started: ContainerHandle[] = [];
+    let networkId: string | undefined;
+    try {
+      const configs = writeRunConfigs(
+        dir,
+        { ...DEFAULT_SERVER_INI, ...this.serverIni } as ServerIniConfig,
+        mergeClientConfig(DEFAULT_CLIENT_YAML, this.clientYaml),
+      );
+      const plan = planServices({
+        clients: this.clients,
+        serverImage: images.server.tag,
+        clientImage: images.client.tag,
+        ...configs,
+        dataDir: dataset?.dir,
+        serverEnv: this.serverEnv,
+        clientEnv: this.clientEnv,
+      });
+      networkId = (await docker.createNetwork(identity.networkName, identity.labels())).id;
+      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs };
+      const [serverSpec, ...clientSpecs] = plan;
+      if (!serverSpec) throw new RunSetupError('the plan has no server');
+      started.push(await ContainerHandle.start(serverSpec, { ...common, readyLine: SERVER_READY }));
+      const clients = await Promise.allSettled(clientSpecs.map((spec) => ContainerHandle.start(spec, common)));
+      for (const c of clients) if (c.status === 'fulfilled') started.push(c.value);
+      const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+      if (failed) throw failed.reason;
+      return new StartedLotteryRun({
+        identity,
+        docker,
+        timeline,
+        networkId,
+        dir,
+        plan,
+        dataset: dataset as PreparedDataset | undefined,
+        netcatTesterImage: images.netcatTester.tag,
+        handles: started,
+      });
+    } catch (err) {
+      await Promise.allSettled(started.map((h) => h.remove()));
+      if (networkId) await docker.removeNetwork(networkId).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+      timeline.close('the run failed to start');
+      throw err;
+    }
+  }
+}

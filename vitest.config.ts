@@ -14,6 +14,10 @@ export default defineConfig({
         test: {
           name: 'scenarios',
           include: ['scenarios/**/*.test.ts'],
+          globalSetup: ['harness/vitest/global-setup.ts'],
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
+          // One scenario file at a time: they time real systems on 2 cores.
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

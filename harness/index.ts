@@ -1,0 +1,16 @@
+/** The harness's public API: what scenarios, run.mjs and people use. */
+import './setup/testcontainers-env.js';
+
+export { LotteryRun, RunSetupError, projectImages } from './run/lottery-run.js';
+export { StartedLotteryRun } from './run/started-lottery-run.js';
+export type { ContainerHandle } from './run/container-handle.js';
+export { Timeline, type EventFilter, type TimelineEntry, WaitTimeoutError, TimelineClosedError } from './run/timeline.js';
+export { Datasets, type DatasetSource, type PreparedDataset } from './datasets/datasets.js';
+export { Faults, Triggers, type Fault, type Trigger } from './faults/faults.js';
+export { Probes, MockServers, type ProbeResult } from './probes/probes.js';
+export { parseLogLine, parseExitLine, type LogEvent } from './logs/log-grammar.js';
+export type { RunResult, AgencyReport, StoredBets, StoredBetRow } from './results/run-result.js';
+export { composeModel, planServices } from './run/run-plan.js';
+export { cleanupStaleRuns } from './run/stale-cleanup.js';
+export { createDockerClient } from './docker/docker-client.js';
+export { startScenarioRun } from './vitest/scenario-run.js';

@@ -5,7 +5,7 @@ export { LotteryRun, RunSetupError, projectImages } from './run/lottery-run.js';
 export { StartedLotteryRun } from './run/started-lottery-run.js';
 export type { ContainerHandle } from './run/container-handle.js';
 export { Timeline, type EventFilter, type TimelineEntry, WaitTimeoutError, TimelineClosedError } from './run/timeline.js';
-export { Datasets, type DatasetSource, type PreparedDataset } from './datasets/datasets.js';
+export { Datasets, agencyDocuments, type DatasetSource, type PreparedDataset } from './datasets/datasets.js';
 export { Faults, Triggers, type Fault, type Trigger } from './faults/faults.js';
 export { Probes, MockServers, type ProbeResult } from './probes/probes.js';
 export { parseLogLine, parseExitLine, type LogEvent } from './logs/log-grammar.js';

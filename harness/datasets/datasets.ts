@@ -4,9 +4,10 @@
  * Either way the run knows each agency's bet count and its expected winners.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CsvParser } from '../../system/csv/csv-parser.js';
 import {
   DEFAULT_SEED,
   DEFAULT_SIZES,
@@ -114,4 +115,18 @@ export class Datasets {
   static folder(dir: string): DatasetSource {
     return new FolderDataset(dir);
   }
+}
+
+/** The documents of an agency file's rows, in file order (to check what was stored against it). */
+export async function agencyDocuments(dataset: PreparedDataset, agency: number): Promise<string[]> {
+  const entry = dataset.agencies.find((a) => a.agency === agency);
+  if (!entry) throw new DatasetError(`the dataset has no agency ${agency}`);
+  const parser = new CsvParser();
+  const documents: string[] = [];
+  const take = (records: ReturnType<CsvParser['push']>) => {
+    for (const r of records) if (r.kind === 'row' && r.fields.length === 5) documents.push(r.fields[2] as string);
+  };
+  for await (const chunk of createReadStream(join(dataset.dir, entry.file), { encoding: 'utf8' })) take(parser.push(chunk as string));
+  take(parser.end());
+  return documents;
 }

@@ -56,6 +56,8 @@ export interface ContainerSummary {
   /** Without the leading slash. */
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** Id of the image it runs. */
+  readonly image: string;
   readonly running: boolean;
   readonly paused: boolean;
   readonly exitCode: number;

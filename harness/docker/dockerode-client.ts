@@ -12,6 +12,7 @@ function toSummary(info: ContainerInfo): ContainerSummary {
     id: info.Id,
     name: info.Name.replace(/^\//, ''),
     labels: info.Config?.Labels ?? {},
+    image: info.Image,
     running: info.State.Running,
     paused: info.State.Paused,
     exitCode: info.State.ExitCode,

@@ -77,9 +77,22 @@ export class Faults {
     return new SimpleFault(`restart ${target}`, target, (h) => h.restart(graceSeconds));
   }
 
+  /** Starts a stopped target again (after a SIGTERM or SIGKILL fault). */
+  static start(target: FaultTarget): Fault {
+    return new SimpleFault(`start ${target}`, target, async (h) => {
+      await h.startAgain();
+      return undefined;
+    });
+  }
+
   /** SIGKILL, then start the same container again (a crash and a restart). */
   static crashAndRestart(target: FaultTarget): Fault {
-    return new SimpleFault(`crash and restart ${target}`, target, (h) => h.restart(0));
+    return new SimpleFault(`crash and restart ${target}`, target, async (h) => {
+      await h.kill('SIGKILL');
+      const code = await h.waitForExit(30_000);
+      await h.startAgain();
+      return code;
+    });
   }
 
   /** Freezes the target (docker pause) for `ms`, then lets it go on. */

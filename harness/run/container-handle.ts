@@ -5,7 +5,7 @@
  * `<service> exited with code N`, after the last line it logged.
  */
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
-import type { ContainerClient } from '../docker/docker-client.js';
+import type { ContainerClient, ContainerSummary } from '../docker/docker-client.js';
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
@@ -113,10 +113,6 @@ export class ContainerHandle {
     }
   }
 
-  async isRunning(): Promise<boolean> {
-    return (await this.docker.inspectContainer(this.id))?.running ?? false;
-  }
-
   kill(signal: string): Promise<void> {
     return this.docker.killContainer(this.id, signal);
   }
@@ -130,9 +126,18 @@ export class ContainerHandle {
   /** Stops (SIGTERM with a grace period) and starts again; output keeps flowing into the timeline. */
   async restart(graceSeconds: number): Promise<number> {
     const code = await this.stop(graceSeconds);
+    await this.startAgain();
+    return code;
+  }
+
+  /** Starts the stopped container again (same file system, same name and alias). */
+  async startAgain(): Promise<void> {
     await this.docker.startContainer(this.id);
     this.watch();
-    return code;
+  }
+
+  async inspect(): Promise<ContainerSummary | undefined> {
+    return this.docker.inspectContainer(this.id);
   }
 
   pause(): Promise<void> {

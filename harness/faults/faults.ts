@@ -133,6 +133,16 @@ export class Triggers {
     };
   }
 
+  /** Once every one of `sources` has `count` entries matching `filter` (e.g. every client sent 2 batches). */
+  static afterEach(sources: readonly string[], filter: Omit<EventFilter, 'source'>, count = 1, timeoutMs = 120_000): Trigger {
+    return {
+      description: `after ${count}× ${filter.action ?? 'entries'} from each of ${sources.join(', ')}`,
+      wait: async (timeline) => {
+        await Promise.all(sources.map((source) => timeline.waitFor({ ...filter, source }, count, timeoutMs)));
+      },
+    };
+  }
+
   /** After `ms` milliseconds. */
   static afterMs(ms: number): Trigger {
     return { description: `after ${ms} ms`, wait: () => new Promise((r) => setTimeout(r, ms)) };

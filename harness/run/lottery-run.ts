@@ -31,6 +31,8 @@ import { StartedLotteryRun } from './started-lottery-run.js';
 import { Timeline } from './timeline.js';
 
 export const SERVER_READY = /action: servidor_escuchando \| result: success/;
+/** A client logs its config once its signal handlers are in place: from then on a fault is fair. */
+export const CLIENT_READY = /action: config \| result: /;
 
 export class RunSetupError extends Error {
   override readonly name = 'RunSetupError';
@@ -142,7 +144,7 @@ export class LotteryRun {
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
       started.push(await ContainerHandle.start(serverSpec, { ...common, readyLine: SERVER_READY }));
-      const clients = await Promise.allSettled(clientSpecs.map((spec) => ContainerHandle.start(spec, common)));
+      const clients = await Promise.allSettled(clientSpecs.map((spec) => ContainerHandle.start(spec, { ...common, readyLine: CLIENT_READY })));
       for (const c of clients) if (c.status === 'fulfilled') started.push(c.value);
       const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
       if (failed) throw failed.reason;

@@ -19,6 +19,16 @@ function configPath(argv: readonly string[], env: NodeJS.ProcessEnv): string | u
 
 async function main(): Promise<number> {
   const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
+  // Signal handlers first: as PID 1 in a container, a signal without a handler is ignored.
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    log.info('shutdown', 'in_progress', { signal });
+    controller.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
   let loaded;
   let source: BetSource;
   try {
@@ -30,15 +40,6 @@ async function main(): Promise<number> {
     log.error('config', 'fail', { error: (err as Error).message });
     return err instanceof ConfigError ? 2 : 1;
   }
-
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) return;
-    log.info('shutdown', 'in_progress', { signal });
-    controller.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
 
   const client = new AgencyClient(loaded.config, source, (host, port) => SocketTransport.connect(host, port), log, controller.signal);
   try {

@@ -16,26 +16,15 @@ function configPath(argv: readonly string[], env: NodeJS.ProcessEnv): string | u
 
 async function main(): Promise<void> {
   const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
-  let loaded;
-  try {
-    loaded = loadServerConfig(configPath(process.argv.slice(2), process.env));
-  } catch (err) {
-    log.error('config', 'fail', { error: (err as Error).message });
-    process.exitCode = err instanceof ConfigError ? 2 : 1;
-    return;
-  }
-  log.withLevel(loaded.config.loggingLevel);
-  log.info('config', 'success', describeServerConfig(loaded));
-
-  let server: LotteryServer;
-  try {
-    server = await LotteryServer.start(loaded.config, log);
-  } catch (err) {
-    log.error('servidor_escuchando', 'fail', { error: (err as Error).message });
-    process.exitCode = 1;
-    return;
-  }
+  // Signal handlers first: as PID 1 in a container, a signal without a handler is ignored.
+  let server: LotteryServer | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
   const stop = (signal: NodeJS.Signals) => {
+    if (!server) {
+      // Still starting: stop as soon as it is up (or at once if it never gets there).
+      stopRequested ??= signal;
+      return;
+    }
     server.shutdown(signal).then(
       () => {
         process.exitCode = 0;
@@ -50,6 +39,31 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+
+  let loaded;
+  try {
+    loaded = loadServerConfig(configPath(process.argv.slice(2), process.env));
+  } catch (err) {
+    log.error('config', 'fail', { error: (err as Error).message });
+    process.exitCode = err instanceof ConfigError ? 2 : 1;
+    return;
+  }
+  log.withLevel(loaded.config.loggingLevel);
+  log.info('config', 'success', describeServerConfig(loaded));
+  if (stopRequested) {
+    log.info('shutdown', 'success', { signal: stopRequested, reason: 'stopped before it started' });
+    return;
+  }
+  try {
+    server = await LotteryServer.start(loaded.config, log);
+  } catch (err) {
+    log.error('servidor_escuchando', 'fail', { error: (err as Error).message });
+    process.exitCode = 1;
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
+    return;
+  }
+  if (stopRequested) stop(stopRequested);
 }
 
 process.on('uncaughtException', (err) => {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up, type check, unit and in-process integration tests, then the
+# Docker scenarios against the real engine (they fail, never skip, without one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "test: type check (tsc)" >&2
+npx tsc -p .
+echo "test: unit and integration tests (vitest project unit)" >&2
+npx vitest run --project unit
+echo "test: Docker scenarios (vitest project scenarios)" >&2
+npx vitest run --project scenarios

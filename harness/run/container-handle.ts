@@ -13,6 +13,16 @@ import type { Timeline } from './timeline.js';
 /** How long an exit waits for the log stream to deliver the container's last lines. */
 const LOG_DRAIN_MS = 3000;
 
+/** Waits for `work` at most `ms`; the timer is cleared either way (no pending timer keeps the process up). */
+async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface StartOptions {
   readonly identity: RunIdentity;
   readonly networkName: string;
@@ -78,7 +88,7 @@ export class ContainerHandle {
     })();
     this.exitWatch = (async () => {
       const code = await this.docker.waitContainer(this.id);
-      await Promise.race([this.following, new Promise((r) => setTimeout(r, LOG_DRAIN_MS))]);
+      await settleWithin(this.following, LOG_DRAIN_MS);
       this.lastExitCode = code;
       this.exits++;
       this.timeline.add({ at: Date.now(), source: this.service, kind: 'exit', text: `${this.service} exited with code ${code}`, event: undefined, exitCode: code });
@@ -166,6 +176,6 @@ export class ContainerHandle {
 
   async remove(): Promise<void> {
     await this.docker.removeContainer(this.id);
-    await Promise.race([this.following, new Promise((r) => setTimeout(r, 1000))]);
+    await settleWithin(this.following, 1000);
   }
 }

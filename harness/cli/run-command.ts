@@ -1,0 +1,231 @@
+/**
+ * `npx zx harness/run.mjs`: runs the lottery system once in Docker and reports what happened.
+ *
+ * engine check → images → dataset → start (network, server, clients) → live progress until
+ * every client exited → SIGTERM to the server → results (logs, bets.csv) → removal of the run
+ * → table or JSON. The run is removed on every path, also on SIGINT / SIGTERM (RunGuard).
+ * Returns the exit code (see cli-errors.ts); only the guard exits the process by itself.
+ */
+import { performance } from 'node:perf_hooks';
+import { Datasets, type PreparedDataset } from '../datasets/datasets.js';
+import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
+import { Faults } from '../faults/faults.js';
+import type { RunResult } from '../results/run-result.js';
+import { LotteryRun, projectImages } from '../run/lottery-run.js';
+import { cleanupStaleRuns } from '../run/stale-cleanup.js';
+import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import { describeError, EXIT_OK, EXIT_USAGE, exitCodeFor, RunEnvironmentError, RunUsageError } from './cli-errors.js';
+import { ensureEngine } from './environment.js';
+import { initialProgress, ProgressView, reduceEntries, type ProgressStream } from './progress.js';
+import { RunGuard, type SignalSource } from './run-guard.js';
+import { DEFAULT_BATCH_MAX, datasetPlan, parseRunOptions, type RunOptions, USAGE } from './run-options.js';
+import { buildSummary, type Durations, renderSummary, type RunSummary } from './summary.js';
+
+export interface CommandIo {
+  readonly stdout: ProgressStream;
+  readonly stderr: ProgressStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly signals: SignalSource;
+  readonly exit: (code: number) => void;
+  readonly docker?: DockerClient;
+}
+
+export function processIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signals: process, exit: (code) => process.exit(code) };
+}
+
+type MutableDurations = { -readonly [K in keyof Durations]: Durations[K] };
+
+const now = (): number => performance.now();
+const span = (from: number | undefined, to: number | undefined): number | null =>
+  from === undefined || to === undefined ? null : Math.round(to - from);
+
+function emptyDurations(): MutableDurations {
+  return { total: null, system: null, engineCheck: null, images: null, dataset: null, startup: null, sending: null, drawWait: null, winners: null, clients: null, serverStop: null, cleanup: null };
+}
+
+async function prepareDataset(options: RunOptions): Promise<PreparedDataset> {
+  const plan = datasetPlan(options);
+  const source = plan.kind === 'folder' ? Datasets.folder(plan.dir) : Datasets.generated(plan.sizes ? { sizes: plan.sizes } : {});
+  let dataset: PreparedDataset;
+  try {
+    dataset = await source.prepare();
+  } catch (err) {
+    if (plan.kind === 'folder') throw new RunUsageError(`--dataset: ${describeError(err)}`, { cause: err });
+    throw new RunEnvironmentError('the generated dataset could not be prepared', { cause: err });
+  }
+  if (dataset.agencies.length < options.clients) {
+    throw new RunUsageError(`${options.clients} clients but the dataset (${dataset.description}) has ${dataset.agencies.length} agencies`);
+  }
+  return dataset;
+}
+
+function agencyOf(run: StartedLotteryRun, service: string): number {
+  return Number(run.plan.find((s) => s.name === service)?.environment.CLI_ID);
+}
+
+interface Outcome {
+  readonly run: StartedLotteryRun | undefined;
+  readonly result: RunResult | undefined;
+  readonly errors: string[];
+}
+
+class RunCommand {
+  private readonly d = emptyDurations();
+  private readonly docker: DockerClient;
+  private readonly guard: RunGuard;
+  private view: ProgressView | undefined;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly io: CommandIo,
+  ) {
+    this.docker = io.docker ?? createDockerClient();
+    this.guard = new RunGuard({ docker: this.docker, signals: io.signals, exit: io.exit, log: (l) => this.note(l), onInterrupt: () => this.view?.finish() });
+  }
+
+  note(line: string): void {
+    this.io.stderr.write(`run: ${line}\n`);
+  }
+
+  async execute(): Promise<number> {
+    let dataset: PreparedDataset | undefined;
+    let outcome: Outcome = { run: undefined, result: undefined, errors: [] };
+    let setupError: unknown;
+    try {
+      dataset = await this.prepare();
+      outcome = await this.runOnce(dataset);
+    } catch (err) {
+      setupError = err;
+    } finally {
+      this.guard.dispose();
+    }
+    if (this.guard.interrupted) return new Promise<number>(() => {}); // the guard exits the process
+    this.d.total = Math.round(now());
+    if (setupError !== undefined) {
+      this.note(`error: ${describeError(setupError)}`);
+      if (!this.options.json) return exitCodeFor(setupError);
+    }
+    const summary = this.summarize(dataset, outcome, setupError);
+    if (this.options.json) this.io.stdout.write(`${JSON.stringify(summary)}\n`);
+    else this.io.stdout.write(renderSummary(summary));
+    return summary.exitCode;
+  }
+
+  private async prepare(): Promise<PreparedDataset> {
+    let t = now();
+    const engine = await ensureEngine(this.docker, { log: (l) => this.note(l) });
+    if (engine.started) this.note('Docker engine started');
+    this.d.engineCheck = span(t, now());
+    t = now();
+    try {
+      await projectImages();
+    } catch (err) {
+      throw new RunEnvironmentError('the images could not be built (npm run images says more)', { cause: err });
+    }
+    this.d.images = span(t, now());
+    t = now();
+    const dataset = await prepareDataset(this.options);
+    this.d.dataset = span(t, now());
+    const stale = await cleanupStaleRuns(this.docker);
+    if (stale.containers + stale.networks + stale.folders > 0) {
+      this.note(`removed what interrupted runs left: ${stale.containers} containers, ${stale.networks} networks, ${stale.folders} folders`);
+    }
+    return dataset;
+  }
+
+  private async runOnce(dataset: PreparedDataset): Promise<Outcome> {
+    const { clients, batchMax, timeoutSeconds } = this.options;
+    let builder = new LotteryRun()
+      .withClients(clients)
+      .withDataset({ description: dataset.description, prepare: async () => dataset })
+      .withDockerClient(this.docker);
+    if (batchMax !== undefined) builder = builder.withClientConfig({ batch: { maxAmount: batchMax } });
+    this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
+    let t = now();
+    const run = await this.guard.start(builder.start());
+    this.d.startup = span(t, now());
+    this.note(`run ${run.id} started in ${((this.d.startup ?? 0) / 1000).toFixed(2)} s (network ${run.networkName})`);
+    const errors: string[] = [];
+    let result: RunResult | undefined;
+    try {
+      const initial = initialProgress(run.clients.map((c) => ({ agency: agencyOf(run, c.service), service: c.service, total: dataset.agencies.find((a) => a.agency === agencyOf(run, c.service))?.bets })));
+      const mode = !this.options.progress ? 'off' : this.io.stderr.isTTY ? 'live' : 'plain';
+      this.view = new ProgressView(this.io.stderr, initial, mode);
+      this.view.follow(run.timeline.entries);
+      t = now();
+      try {
+        await run.waitForClients(timeoutSeconds * 1000);
+      } catch (err) {
+        errors.push(`the clients did not all exit within ${timeoutSeconds} s (${describeError(err)})`);
+      }
+      this.d.clients = span(t, now());
+      this.view.finish(run.timeline.entries);
+      if (this.guard.interrupted) return { run, result, errors };
+      t = now();
+      try {
+        await run.fire(Faults.sigterm('server'));
+      } catch (err) {
+        errors.push(`stopping the server failed: ${describeError(err)}`);
+      }
+      this.d.serverStop = span(t, now());
+      try {
+        result = await run.result();
+      } catch (err) {
+        errors.push(`the results could not be collected: ${describeError(err)}`);
+      }
+      if (this.options.artifacts !== undefined && !this.guard.interrupted) {
+        await run.saveArtifacts(this.options.artifacts).then(
+          () => this.note(`artifacts saved in ${this.options.artifacts}`),
+          (err: unknown) => this.note(`artifacts could not be saved: ${describeError(err)}`),
+        );
+      }
+    } finally {
+      this.view?.finish();
+      t = now();
+      await run.stop();
+      this.d.cleanup = span(t, now());
+    }
+    const times = result?.times;
+    this.d.system = span(times?.firstConnect, times?.lastWinners);
+    this.d.sending = span(times?.firstConnect, times?.lastBatch);
+    this.d.drawWait = span(times?.lastBatch, times?.draw);
+    this.d.winners = span(times?.draw, times?.lastWinners);
+    return { run, result, errors };
+  }
+
+  private summarize(dataset: PreparedDataset | undefined, outcome: Outcome, setupError: unknown): RunSummary {
+    const { run } = outcome;
+    const errors = setupError === undefined ? outcome.errors : [...outcome.errors, describeError(setupError)];
+    const draw = run ? reduceEntries(initialProgress([]), run.timeline.entries).draw : undefined;
+    const summary = buildSummary({
+      runId: run?.id,
+      clients: this.options.clients,
+      batchMax: this.options.batchMax ?? DEFAULT_BATCH_MAX,
+      dataset,
+      result: outcome.result,
+      draw,
+      durations: this.d,
+      errors,
+    });
+    return setupError === undefined ? summary : { ...summary, exitCode: exitCodeFor(setupError) };
+  }
+}
+
+/** Runs the command for `argv` (the arguments after the script); resolves with the exit code. */
+export async function runCommand(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  let options: RunOptions;
+  try {
+    options = parseRunOptions(argv, io.env, io.cwd);
+  } catch (err) {
+    if (!(err instanceof RunUsageError)) throw err;
+    io.stderr.write(`run: ${err.message}\n(npx zx harness/run.mjs --help for the options)\n`);
+    return EXIT_USAGE;
+  }
+  if (options.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  return new RunCommand(options, io).execute();
+}

@@ -8,6 +8,8 @@
  *    prints its peak RSS (VmHWM).
  */
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +19,7 @@ import { DEFAULT_SERVER_CONFIG } from '../server/config.js';
 import { LotteryServer } from '../server/server.js';
 import { startTestClient } from '../testing/test-client.js';
 import { tempDir } from '../testing/test-server.js';
+import type { ClientWorkerInput, ClientWorkerOutput } from './client-worker.js';
 import { measureDrawMemory } from './draw-memory.js';
 import { runFloor } from './floor.js';
 import { fmt, median } from './stats.js';
@@ -39,18 +42,24 @@ const runs = Number(args.runs);
 const batchMax = Number(args['batch-max']);
 const window = Number(args.window);
 
-async function runSystem(outDir: string, files: readonly { agency: number; path: string }[], expected: number) {
-  const sink = new MemorySink();
-  const log = new Logger('INFO', sink);
-  const started = performance.now();
-  const server = await LotteryServer.start(
-    { ...DEFAULT_SERVER_CONFIG, ip: '127.0.0.1', port: 0, agencies: files.length, betsFile: join(outDir, 'bets.csv') },
-    log,
-  );
-  const clients = files.map((f) => startTestClient(server.address.port, f.agency, f.path, { batchMaxAmount: batchMax, batchWindow: window }));
-  const outcomes = await Promise.all(clients.map((c) => c.outcome));
-  const ms = performance.now() - started;
-  await server.shutdown('bench');
+type ClientMode = 'worker' | 'same-thread';
+
+/** A worker thread with the client code loaded, waiting for its input. */
+async function readyWorker(): Promise<Worker> {
+  const worker = new Worker(new URL('./client-worker-entry.mjs', import.meta.url));
+  await once(worker, 'message');
+  return worker;
+}
+
+/** The agencies on a worker thread (as separate programs would be) or on the server's own thread. */
+async function runClients(worker: Worker | undefined, input: ClientWorkerInput): Promise<ClientWorkerOutput> {
+  if (worker) {
+    worker.postMessage(input);
+    const [out] = (await once(worker, 'message')) as [ClientWorkerOutput];
+    return out;
+  }
+  const runs = input.files.map((f) => startTestClient(input.port, f.agency, f.path, { batchMaxAmount: input.batchMax, batchWindow: input.window }));
+  const outcomes = await Promise.all(runs.map((r) => r.outcome));
   let bets = 0;
   let winners = 0;
   for (const o of outcomes) {
@@ -58,8 +67,25 @@ async function runSystem(outDir: string, files: readonly { agency: number; path:
     bets += o.bets;
     winners += o.winners.length;
   }
-  if (bets !== expected) throw new Error(`system stored ${bets} bets, expected ${expected}`);
-  return { ms, winners };
+  return { bets, winners, failures: [] };
+}
+
+/** Time from starting the server (opening storage) to the last winners answer. */
+async function runSystem(worker: Worker | undefined, outDir: string, files: readonly { agency: number; path: string }[], expected: number) {
+  {
+    const log = new Logger('INFO', new MemorySink());
+    const started = performance.now();
+    const server = await LotteryServer.start(
+      { ...DEFAULT_SERVER_CONFIG, ip: '127.0.0.1', port: 0, agencies: files.length, betsFile: join(outDir, 'bets.csv') },
+      log,
+    );
+    const out = await runClients(worker, { port: server.address.port, files, batchMax, window });
+    const ms = performance.now() - started;
+    await server.shutdown('bench');
+    if (out.failures.length > 0) throw new Error(`clients failed: ${out.failures.join('; ')}`);
+    if (out.bets !== expected) throw new Error(`system stored ${out.bets} bets, expected ${expected}`);
+    return { ms, winners: out.winners };
+  }
 }
 
 async function main(): Promise<void> {
@@ -72,31 +98,41 @@ async function main(): Promise<void> {
     console.log(`dataset: ${manifest.totalBets} bets in ${files.length} agencies, ${expectedWinners} winners (seed ${manifest.seed})`);
     console.log(`system: batch.maxAmount ${batchMax}, window ${window}; ${runs} runs each, alternating\n`);
 
+    // One worker for every run, like the one thread of the other mode: both warm up alike.
+    const worker = await readyWorker();
     const floorMs: number[] = [];
-    const systemMs: number[] = [];
+    const timings: Record<ClientMode, number[]> = { worker: [], 'same-thread': [] };
     for (let i = 0; i < runs; i++) {
       const floorDir = join(tmp.path, `floor-${i}`);
       mkdirSync(floorDir);
-      let t = performance.now();
+      const t = performance.now();
       const floor = await runFloor(files, join(floorDir, 'bets.csv'));
       floorMs.push(performance.now() - t);
       if (floor.bets !== manifest.totalBets || floor.winners !== expectedWinners) throw new Error('floor miscounted');
       rmSync(floorDir, { recursive: true });
 
-      const outDir = join(tmp.path, `system-${i}`);
-      t = performance.now();
-      const sys = await runSystem(outDir, files, manifest.totalBets);
-      systemMs.push(sys.ms);
-      if (sys.winners !== expectedWinners) throw new Error(`system found ${sys.winners} winners, expected ${expectedWinners}`);
-      rmSync(outDir, { recursive: true });
-      console.log(`  run ${i + 1}: floor ${fmt(floorMs[i] as number)} ms, system ${fmt(sys.ms)} ms`);
+      const line = [`  run ${i + 1}: floor ${fmt(floorMs[i] as number)} ms`];
+      for (const mode of ['worker', 'same-thread'] as const) {
+        const outDir = join(tmp.path, `system-${mode}-${i}`);
+        const sys = await runSystem(mode === 'worker' ? worker : undefined, outDir, files, manifest.totalBets);
+        if (sys.winners !== expectedWinners) throw new Error(`system found ${sys.winners} winners, expected ${expectedWinners}`);
+        rmSync(outDir, { recursive: true });
+        timings[mode].push(sys.ms);
+        line.push(`system (${mode}) ${fmt(sys.ms)} ms`);
+      }
+      console.log(line.join(', '));
     }
+    await worker.terminate();
     const f = median(floorMs);
-    const s = median(systemMs);
+    const rate = (ms: number) => fmt(manifest.totalBets / (ms / 1000), 0);
     console.log('');
-    console.log(`floor  (parse + write + one fsync + count winners): median ${fmt(f)} ms, ${fmt(manifest.totalBets / (f / 1000), 0)} bets/s`);
-    console.log(`system (5 agencies over loopback, durable batches, draw, winners): median ${fmt(s)} ms, ${fmt(manifest.totalBets / (s / 1000), 0)} bets/s`);
-    console.log(`ratio system / floor: ${fmt(s / f, 2)} (target: at most 2.00)`);
+    console.log(`floor (one process: parse the files, write bets.csv, one fsync, count winners): median ${fmt(f)} ms, ${rate(f)} bets/s`);
+    for (const mode of ['worker', 'same-thread'] as const) {
+      const s = median(timings[mode]);
+      const where = mode === 'worker' ? 'clients on a worker thread, server on the main thread' : 'clients and server on one thread';
+      console.log(`system, ${where}: median ${fmt(s)} ms, ${rate(s)} bets/s, ratio to floor ${fmt(s / f, 2)}`);
+    }
+    console.log('(system: 5 agencies over loopback, every batch fsync\'d before its acknowledgement, the draw, every winners answer; target ratio: at most 2.00)');
 
     if (!args['skip-draw']) {
       execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });

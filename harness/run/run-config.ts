@@ -52,7 +52,7 @@ export const DEFAULT_CLIENT_YAML: ClientYamlConfig = {
   server: { address: `server:${SERVER_PORT}` },
   loop: { amount: 30, period: '2s' },
   log: { level: 'INFO' },
-  batch: { maxAmount: 100, window: 4, period: '0s' },
+  batch: { maxAmount: 100, window: 16, period: '0s' },
 };
 
 export function mergeClientConfig(base: ClientYamlConfig, o: ClientYamlOverrides): ClientYamlConfig {

@@ -27,18 +27,20 @@ import { fmt, median } from './stats.js';
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '2' },
     'batch-max': { type: 'string', default: '100' },
-    window: { type: 'string', default: '4' },
+    window: { type: 'string', default: '16' },
     'draw-bets': { type: 'string', default: '2000000' },
     'skip-draw': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
-  console.log('npm run bench -- [--runs N] [--batch-max K] [--window W] [--draw-bets N] [--skip-draw]');
+  console.log('npm run bench -- [--runs N] [--warmup N] [--batch-max K] [--window W] [--draw-bets N] [--skip-draw]');
   process.exit(0);
 }
 const runs = Number(args.runs);
+const warmup = Number(args.warmup);
 const batchMax = Number(args['batch-max']);
 const window = Number(args.window);
 
@@ -96,28 +98,29 @@ async function main(): Promise<void> {
     const files = manifest.agencies.map((a) => ({ agency: a.agency, path: join(dataDir, a.file) }));
     const expectedWinners = manifest.agencies.reduce((n, a) => n + a.winners.length, 0);
     console.log(`dataset: ${manifest.totalBets} bets in ${files.length} agencies, ${expectedWinners} winners (seed ${manifest.seed})`);
-    console.log(`system: batch.maxAmount ${batchMax}, window ${window}; ${runs} runs each, alternating\n`);
+    console.log(`system: batch.maxAmount ${batchMax}, window ${window}; ${warmup} warm-up runs, then ${runs} measured runs, alternating\n`);
 
     // One worker for every run, like the one thread of the other mode: both warm up alike.
     const worker = await readyWorker();
     const floorMs: number[] = [];
     const timings: Record<ClientMode, number[]> = { worker: [], 'same-thread': [] };
-    for (let i = 0; i < runs; i++) {
+    for (let i = -warmup; i < runs; i++) {
       const floorDir = join(tmp.path, `floor-${i}`);
       mkdirSync(floorDir);
       const t = performance.now();
       const floor = await runFloor(files, join(floorDir, 'bets.csv'));
-      floorMs.push(performance.now() - t);
+      const fMs = performance.now() - t;
+      if (i >= 0) floorMs.push(fMs);
       if (floor.bets !== manifest.totalBets || floor.winners !== expectedWinners) throw new Error('floor miscounted');
       rmSync(floorDir, { recursive: true });
 
-      const line = [`  run ${i + 1}: floor ${fmt(floorMs[i] as number)} ms`];
+      const line = [`  ${i < 0 ? `warm-up ${i + warmup + 1}` : `run ${i + 1}`}: floor ${fmt(fMs)} ms`];
       for (const mode of ['worker', 'same-thread'] as const) {
         const outDir = join(tmp.path, `system-${mode}-${i}`);
         const sys = await runSystem(mode === 'worker' ? worker : undefined, outDir, files, manifest.totalBets);
         if (sys.winners !== expectedWinners) throw new Error(`system found ${sys.winners} winners, expected ${expectedWinners}`);
         rmSync(outDir, { recursive: true });
-        timings[mode].push(sys.ms);
+        if (i >= 0) timings[mode].push(sys.ms);
         line.push(`system (${mode}) ${fmt(sys.ms)} ms`);
       }
       console.log(line.join(', '));

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
 import { startServerProcess } from '../testing/child-process.js';
 import { RawPeer } from '../testing/raw-peer.js';
-import { encodeCommitRecord } from '../server/stored-file.js';
+import { encodeSlot } from '../server/commit-log.js';
 
 export interface DrawMemory {
   readonly fileBytes: number;
@@ -30,7 +30,7 @@ async function writeStoredBets(path: string, n: number): Promise<void> {
   }
   out.end(chunk);
   await once(out, 'finish');
-  writeFileSync(`${path}.commit`, encodeCommitRecord(statSync(path).size));
+  writeFileSync(`${path}.commit`, encodeSlot(statSync(path).size));
 }
 
 async function peakRss(pid: number): Promise<number> {

@@ -10,7 +10,7 @@
 import type { Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import type { Message } from '../protocol/messages.js';
-import { encodeBatch, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
+import { encodeBatchText, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
 import { ConnectionClosedError, type Transport } from '../transport/transport.js';
 import { type Batch, Batcher } from './batcher.js';
 import type { BetSource } from './bet-source.js';
@@ -154,21 +154,18 @@ export class AgencyClient {
       if (this.signal.aborted) throw new TransientError('stopping');
       const frame = this.source.single
         ? encodeBet({ agency, index: batch.firstIndex, bet: batch.bets[0] as Batch['bets'][number] })
-        : encodeBatch({ agency, firstIndex: batch.firstIndex, bets: batch.bets }, batch.frameSize);
+        : encodeBatchText({ agency, firstIndex: batch.firstIndex, count: batch.bets.length, text: batch.text }, batch.textBytes);
       await t.send(frame);
       inflight.push(batch);
       await sleep(batchPeriodMs, this.signal);
     };
 
     let position = 0;
-    for await (const items of this.source.read()) {
-      for (const item of items) {
-        if (item.kind === 'invalid') {
-          this.reportInvalid(item.line, item.reason);
-          continue;
-        }
+    for await (const chunk of this.source.read()) {
+      for (const row of chunk.invalid) this.reportInvalid(row.line, row.reason);
+      for (const bet of chunk.bets) {
         if (position++ < stored) continue;
-        const batch = batcher.add(item.fields);
+        const batch = batcher.add(bet);
         if (batch) await send(batch);
       }
     }

@@ -5,12 +5,15 @@
  */
 import type { BetFields } from '../domain/bet.js';
 import { MAX_FRAME_SIZE } from '../protocol/constants.js';
-import { batchFrameSize, betWireSize } from '../protocol/serializer.js';
+import { batchFrameSize, betText } from '../protocol/serializer.js';
 
 export interface Batch {
   /** Position of the first bet in the agency's stream. */
   readonly firstIndex: number;
   readonly bets: readonly BetFields[];
+  /** The bets' wire text, joined (see betText), and its UTF-8 size. */
+  readonly text: string;
+  readonly textBytes: number;
   /** Whole frame size on the wire. */
   readonly frameSize: number;
 }
@@ -21,6 +24,7 @@ export class BetTooLargeError extends Error {
 
 export class Batcher {
   private bets: BetFields[] = [];
+  private text = '';
   private bytes = 0;
   private nextIndex: number;
 
@@ -35,13 +39,15 @@ export class Batcher {
 
   /** Adds a bet; returns the batch it closed, if any. */
   add(bet: BetFields): Batch | undefined {
-    const size = betWireSize(bet);
+    const text = betText(bet);
+    const size = Buffer.byteLength(text, 'utf8');
     if (batchFrameSize(size) > this.maxFrameSize) {
       throw new BetTooLargeError(`a bet of ${size} bytes cannot fit in a ${this.maxFrameSize}-byte frame`);
     }
     let closed: Batch | undefined;
     if (this.bets.length > 0 && batchFrameSize(this.bytes + size) > this.maxFrameSize) closed = this.take();
     this.bets.push(bet);
+    this.text += text;
     this.bytes += size;
     if (this.bets.length >= this.maxAmount) {
       if (closed) throw new Error('unreachable: two batches closed by one bet');
@@ -56,9 +62,16 @@ export class Batcher {
   }
 
   private take(): Batch {
-    const batch: Batch = { firstIndex: this.nextIndex, bets: this.bets, frameSize: batchFrameSize(this.bytes) };
+    const batch: Batch = {
+      firstIndex: this.nextIndex,
+      bets: this.bets,
+      text: this.text,
+      textBytes: this.bytes,
+      frameSize: batchFrameSize(this.bytes),
+    };
     this.nextIndex += this.bets.length;
     this.bets = [];
+    this.text = '';
     this.bytes = 0;
     return batch;
   }

@@ -12,17 +12,25 @@ import { checkBet } from '../domain/validation.js';
 import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
 import type { Logger } from '../log/logger.js';
 
-export type SourceItem =
-  | { readonly kind: 'bet'; readonly fields: BetFields; readonly line: number }
-  | { readonly kind: 'invalid'; readonly line: number; readonly reason: string };
+/** A row that cannot be sent: which line, and why. */
+export interface InvalidRow {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** A piece of the source: its valid bets in order, and the rows refused in it. */
+export interface SourceChunk {
+  readonly bets: readonly BetFields[];
+  readonly invalid: readonly InvalidRow[];
+}
 
 export interface BetSource {
   /** True when the source holds exactly one bet (sent as a `bet` message, not a batch). */
   readonly single: boolean;
   /** "file /data/agency-1.csv" or "environment", for logs. */
   readonly description: string;
-  /** Reads every item from the start, in chunks; each call is a fresh read. */
-  read(): AsyncIterable<readonly SourceItem[]>;
+  /** Reads everything from the start, in chunks; each call is a fresh read. */
+  read(): AsyncIterable<SourceChunk>;
 }
 
 export class NoBetsError extends Error {
@@ -44,39 +52,41 @@ export class CsvFileSource implements BetSource {
     this.description = `file ${path}`;
   }
 
-  async *read(): AsyncIterable<readonly SourceItem[]> {
+  async *read(): AsyncIterable<SourceChunk> {
     const stream = createReadStream(this.path, { highWaterMark: READ_CHUNK });
     const decoder = new TextDecoder('utf-8');
     const parser = new CsvParser();
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const items = this.toItems(parser.push(decoder.decode(chunk, { stream: true })));
-        if (items.length > 0) yield items;
+        yield toChunk(this.agency, parser.push(decoder.decode(chunk, { stream: true })));
       }
-      const items = this.toItems([...parser.push(decoder.decode()), ...parser.end()]);
-      if (items.length > 0) yield items;
+      yield toChunk(this.agency, [...parser.push(decoder.decode()), ...parser.end()]);
     } finally {
       stream.destroy();
       this.log.info('close', 'success', { resource: 'file', path: this.path });
     }
   }
-
-  private toItems(records: readonly CsvRecord[]): SourceItem[] {
-    const items: SourceItem[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) items[i] = toItem(this.agency, records[i] as CsvRecord);
-    return items;
-  }
 }
 
-function toItem(agency: number, record: CsvRecord): SourceItem {
-  if (record.kind === 'error') return { kind: 'invalid', line: record.line, reason: record.reason };
-  const f = record.fields;
-  if (f.length !== FIELDS) {
-    return { kind: 'invalid', line: record.line, reason: `expected ${FIELDS} fields (first_name,last_name,document,birthdate,number), found ${f.length}` };
+function toChunk(agency: number, records: readonly CsvRecord[]): SourceChunk {
+  const bets: BetFields[] = [];
+  const invalid: InvalidRow[] = [];
+  for (const record of records) {
+    if (record.kind === 'error') {
+      invalid.push({ line: record.line, reason: record.reason });
+      continue;
+    }
+    const f = record.fields;
+    if (f.length !== FIELDS) {
+      invalid.push({ line: record.line, reason: `expected ${FIELDS} fields (first_name,last_name,document,birthdate,number), found ${f.length}` });
+      continue;
+    }
+    const fields: BetFields = { firstName: f[0] as string, lastName: f[1] as string, document: f[2] as string, birthdate: f[3] as string, number: f[4] as string };
+    const reason = checkBet(agency, fields);
+    if (reason === undefined) bets.push(fields);
+    else invalid.push({ line: record.line, reason });
   }
-  const fields: BetFields = { firstName: f[0] as string, lastName: f[1] as string, document: f[2] as string, birthdate: f[3] as string, number: f[4] as string };
-  const reason = checkBet(agency, fields);
-  return reason === undefined ? { kind: 'bet', fields, line: record.line } : { kind: 'invalid', line: record.line, reason };
+  return { bets, invalid };
 }
 
 /** Exercise 5: one bet from the environment. */
@@ -85,9 +95,9 @@ export class EnvironmentSource implements BetSource {
   readonly single = true;
   constructor(private readonly fields: BetFields, private readonly agency: number) {}
 
-  async *read(): AsyncIterable<readonly SourceItem[]> {
+  async *read(): AsyncIterable<SourceChunk> {
     const reason = checkBet(this.agency, this.fields);
-    yield [reason === undefined ? { kind: 'bet', fields: this.fields, line: 1 } : { kind: 'invalid', line: 1, reason }];
+    yield reason === undefined ? { bets: [this.fields], invalid: [] } : { bets: [], invalid: [{ line: 1, reason }] };
   }
 }
 

@@ -29,7 +29,7 @@ export const DEFAULT_CLIENT_CONFIG: ClientConfig = {
   loopPeriodMs: 2000,
   logLevel: 'INFO',
   batchMaxAmount: 100,
-  batchWindow: 4,
+  batchWindow: 16,
   batchPeriodMs: 0,
   dataFile: '/data/agency-{id}.csv',
 };

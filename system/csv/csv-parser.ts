@@ -79,6 +79,9 @@ export class CsvParser {
   private drain(final: boolean): CsvRecord[] {
     const out: CsvRecord[] = [];
     const buf = this.buffer;
+    // The next quote at or after the current row: looked up again only once passed, so that
+    // rows without quotes do not each scan ahead to the next quoted row.
+    let quote = -2;
     while (this.offset < buf.length) {
       const start = this.offset;
       const nl = buf.indexOf(LF, start);
@@ -88,7 +91,7 @@ export class CsvParser {
       }
       const lineEnd = nl === -1 ? buf.length : nl;
       const contentEnd = lineEnd > start && buf.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-      const quote = buf.indexOf(QUOTE, start);
+      if (quote !== -1 && quote < start) quote = buf.indexOf(QUOTE, start);
       if (quote === -1 || quote >= lineEnd) {
         // Fast path: a row without quotes is one line split on commas.
         if (contentEnd > start) out.push({ kind: 'row', line: this.line, fields: buf.slice(start, contentEnd).split(COMMA) });

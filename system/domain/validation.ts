@@ -53,14 +53,19 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
-let cachedToday = { iso: '', at: -Infinity };
+let cachedToday = '';
 
-/** Today as YYYY-MM-DD (UTC), recomputed at most once a minute. */
-function todayIso(today: Date | undefined): string {
-  if (today) return today.toISOString().slice(0, 10);
-  const now = Date.now();
-  if (now - cachedToday.at > 60_000) cachedToday = { iso: new Date(now).toISOString().slice(0, 10), at: now };
-  return cachedToday.iso;
+/** Today as YYYY-MM-DD (UTC). */
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Is `value` (YYYY-MM-DD) after today? Reads the clock only for dates past the last day seen. */
+function isFuture(value: string, today: Date | undefined): boolean {
+  if (today) return value > isoDate(today);
+  if (value <= cachedToday) return false;
+  cachedToday = isoDate(new Date());
+  return value > cachedToday;
 }
 
 /** A real calendar date (2023-02-29 is not one), not in the future and not before 1900. */
@@ -73,7 +78,7 @@ export function checkBirthdate(value: string, today?: Date): string | undefined 
   if (month < 1 || month > 12 || day < 1 || day > days) return `birthdate "${value}" is not a calendar date`;
   if (year < 1900) return `birthdate "${value}" is before 1900`;
   // ISO dates compare as strings.
-  if (value > todayIso(today)) return `birthdate "${value}" is in the future`;
+  if (isFuture(value, today)) return `birthdate "${value}" is in the future`;
   return undefined;
 }
 

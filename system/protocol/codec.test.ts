@@ -152,10 +152,10 @@ describe('sizes', () => {
     expect(() => encodeMessage({ type: 'echo', data: Buffer.alloc(MAX_PAYLOAD_SIZE + 1) })).toThrow(FrameTooLargeError);
   });
 
-  it('a field over 255 bytes is refused with a ProtocolError', () => {
-    const bet = { ...BET, lastName: 'ñ'.repeat(128) }; // 256 bytes, 128 characters
-    expect(() => encodeMessage({ type: 'bet', agency: 1, index: 0, bet })).toThrow(ProtocolError);
-    expect(() => encodeMessage({ type: 'bet', agency: 1, index: 0, bet: { ...BET, lastName: 'n'.repeat(255) } })).not.toThrow();
+  it('bets travel as text: fields joined by US (0x1F), each bet ended by RS (0x1E)', () => {
+    const frame = encodeMessage({ type: 'bet', agency: 1, index: 0, bet: { ...BET, lastName: 'ñ'.repeat(128) } });
+    const text = frame.subarray(3 + 8).toString('utf8');
+    expect(text).toBe([BET.firstName, 'ñ'.repeat(128), BET.document, BET.birthdate, BET.number].join('\x1f') + '\x1e');
   });
 
   it('cuts long batch_result details and error messages to fit, at a character boundary', () => {
@@ -250,6 +250,16 @@ describe('malformed payloads', () => {
     const frame = Buffer.from(encodeBatch({ agency: 1, firstIndex: 0, bets: [BET] }));
     frame.writeUInt16BE(2, 3 + 8);
     expect(() => decodeRaw(MessageCode.batch, frame.subarray(3))).toThrow(MalformedMessageError);
+  });
+
+  it('a bet record without exactly 5 fields is MalformedMessageError (a separator smuggled into a name)', () => {
+    const header = Buffer.from([0, 0, 0, 1, 0, 0, 0, 0, 0, 1]);
+    const record = (fields: string[]) => Buffer.concat([header, Buffer.from(fields.join('\x1f') + '\x1e')]);
+    const good = [BET.firstName, BET.lastName, BET.document, BET.birthdate, BET.number];
+    expect(() => decodeRaw(MessageCode.batch, record(good))).not.toThrow();
+    expect(() => decodeRaw(MessageCode.batch, record([...good, 'extra']))).toThrow(MalformedMessageError);
+    expect(() => decodeRaw(MessageCode.batch, record(good.slice(1)))).toThrow(MalformedMessageError);
+    expect(() => decodeRaw(MessageCode.batch, record(['Ana\x1eX', ...good.slice(1)]))).toThrow(MalformedMessageError);
   });
 
   it('trailing bytes are MalformedMessageError', () => {

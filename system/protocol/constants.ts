@@ -68,10 +68,13 @@ export function isErrorCode(code: number): code is ErrorCode {
 export const U8_SIZE = 1;
 export const U16_SIZE = 2;
 export const U32_SIZE = 4;
-/** Short strings (names, documents, dates, numbers) carry a 1-byte length. */
+/** Short strings (winners' documents) carry a 1-byte length. */
 export const MAX_SHORT_STRING_BYTES = 0xff;
-/** Bytes of one bet on the wire besides its UTF-8 text: five 1-byte string lengths. */
-export const BET_FIXED_SIZE = 5 * U8_SIZE;
+/** Bets travel as text: fields separated by US, each bet ended by RS (ASCII's own separators). */
+export const UNIT_SEPARATOR = 0x1f;
+export const RECORD_SEPARATOR = 0x1e;
+/** Bytes of one bet on the wire besides its fields' UTF-8 text: four US and one RS. */
+export const BET_FIXED_SIZE = 5;
 /** Header + agency + first index + bet count. */
 export const BATCH_OVERHEAD = FRAME_HEADER_SIZE + U32_SIZE + U32_SIZE + U16_SIZE;
 /** Header + agency + last flag + document count. */

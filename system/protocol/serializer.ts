@@ -5,15 +5,16 @@
 import type { BetFields } from '../domain/bet.js';
 import {
   BATCH_OVERHEAD,
-  BET_FIXED_SIZE,
   FRAME_HEADER_SIZE,
   MAX_FRAME_SIZE,
   MAX_PAYLOAD_SIZE,
   MAX_SHORT_STRING_BYTES,
   MessageCode,
+  RECORD_SEPARATOR,
   U16_SIZE,
   U32_SIZE,
   U8_SIZE,
+  UNIT_SEPARATOR,
   WINNERS_OVERHEAD,
 } from './constants.js';
 import { FrameTooLargeError, ProtocolError } from './errors.js';
@@ -51,25 +52,11 @@ class Writer {
     return this;
   }
 
-  /**
-   * A string with a 1-byte length, measured while written (no separate byteLength pass). The
-   * buffer was sized from the same strings; a string that reaches the very end is re-measured so
-   * that a short buffer can never truncate it silently.
-   */
-  str8Measured(field: string, s: string): this {
-    const n = this.buf.write(s, this.pos + U8_SIZE, 'utf8');
-    if (n > MAX_SHORT_STRING_BYTES) throw new ProtocolError(`${field} is ${n} bytes; at most ${MAX_SHORT_STRING_BYTES} fit`);
-    if (this.pos + U8_SIZE + n === this.buf.length && Buffer.byteLength(s, 'utf8') !== n) {
-      throw new RangeError('frame buffer too small for its strings: a size hint was wrong');
-    }
-    this.buf[this.pos] = n;
-    this.pos += U8_SIZE + n;
-    return this;
-  }
-
-  /** Checks that a buffer sized in advance was filled exactly. */
-  expectFull(): this {
-    if (this.pos !== this.buf.length) throw new RangeError(`frame sized ${this.buf.length} bytes but ${this.pos} written: a size hint was wrong`);
+  /** Text whose UTF-8 size the caller measured (`bytes`). */
+  text(s: string, bytes: number): this {
+    const written = this.buf.write(s, this.pos, bytes, 'utf8');
+    if (written !== bytes) throw new RangeError(`text measured as ${bytes} bytes wrote ${written}: a size given was wrong`);
+    this.pos += written;
     return this;
   }
 
@@ -97,16 +84,21 @@ function shortStringBytes(field: string, value: string): number {
   return bytes;
 }
 
-/** Bytes one bet takes inside a batch or bet frame. */
+const US = String.fromCharCode(UNIT_SEPARATOR);
+const RS = String.fromCharCode(RECORD_SEPARATOR);
+
+/**
+ * One bet on the wire: its five fields joined by the unit separator (0x1F) and ended by the record
+ * separator (0x1E). Validated bets never hold either (no control characters in names, digits and
+ * dashes elsewhere); a record that does not split into five fields is refused by the decoder.
+ */
+export function betText(bet: BetFields): string {
+  return bet.firstName + US + bet.lastName + US + bet.document + US + bet.birthdate + US + bet.number + RS;
+}
+
+/** Bytes one bet takes inside a batch or bet frame: its UTF-8 text plus 5 separators. */
 export function betWireSize(bet: BetFields): number {
-  return (
-    BET_FIXED_SIZE +
-    Buffer.byteLength(bet.firstName, 'utf8') +
-    Buffer.byteLength(bet.lastName, 'utf8') +
-    Buffer.byteLength(bet.document, 'utf8') +
-    Buffer.byteLength(bet.birthdate, 'utf8') +
-    Buffer.byteLength(bet.number, 'utf8')
-  );
+  return Buffer.byteLength(betText(bet), 'utf8');
 }
 
 /** Whole-frame size of a batch holding bets whose wire sizes add up to `betsBytes`. */
@@ -119,14 +111,6 @@ export function fitsInOneFrame(betBytes: number): boolean {
   return batchFrameSize(betBytes) <= MAX_FRAME_SIZE;
 }
 
-function writeBet(w: Writer, bet: BetFields): void {
-  w.str8(bet.firstName, shortStringBytes('first name', bet.firstName))
-    .str8(bet.lastName, shortStringBytes('last name', bet.lastName))
-    .str8(bet.document, shortStringBytes('document', bet.document))
-    .str8(bet.birthdate, shortStringBytes('birthdate', bet.birthdate))
-    .str8(bet.number, shortStringBytes('number', bet.number));
-}
-
 export function encodeHello(m: Omit<MessageOf<'hello'>, 'type'>): Buffer {
   return new Writer(MessageCode.hello, U32_SIZE).u32(m.agency).finish();
 }
@@ -136,30 +120,36 @@ export function encodeStatus(m: Omit<MessageOf<'status'>, 'type'>): Buffer {
 }
 
 export function encodeBet(m: Omit<MessageOf<'bet'>, 'type'>): Buffer {
-  const w = new Writer(MessageCode.bet, 2 * U32_SIZE + betWireSize(m.bet)).u32(m.agency).u32(m.index);
-  writeBet(w, m.bet);
-  return w.finish();
+  const text = betText(m.bet);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  return new Writer(MessageCode.bet, 2 * U32_SIZE + bytes).u32(m.agency).u32(m.index).text(text, bytes).finish();
+}
+
+/** A batch whose bets' wire text (betText of each, in order) is already joined. */
+export interface BatchText {
+  readonly agency: number;
+  readonly firstIndex: number;
+  readonly count: number;
+  readonly text: string;
 }
 
 /**
- * `frameSize`, when given, is the whole frame's size as batchFrameSize computed it from the same
- * bets (the batcher knows it); it saves measuring every string twice.
+ * A batch frame from its bets' joined text (the batcher builds it while it measures);
+ * `textBytes`, when given, is the text's UTF-8 size, already measured.
  */
-export function encodeBatch(m: Omit<MessageOf<'batch'>, 'type'>, frameSize?: number): Buffer {
-  if (frameSize === undefined) {
-    let size = BATCH_OVERHEAD;
-    for (const bet of m.bets) size += betWireSize(bet);
-    frameSize = size;
-  }
-  const w = new Writer(MessageCode.batch, frameSize - FRAME_HEADER_SIZE).u32(m.agency).u32(m.firstIndex).u16(m.bets.length);
-  for (const bet of m.bets) {
-    w.str8Measured('first name', bet.firstName)
-      .str8Measured('last name', bet.lastName)
-      .str8Measured('document', bet.document)
-      .str8Measured('birthdate', bet.birthdate)
-      .str8Measured('number', bet.number);
-  }
-  return w.expectFull().finish();
+export function encodeBatchText(m: BatchText, textBytes = Buffer.byteLength(m.text, 'utf8')): Buffer {
+  return new Writer(MessageCode.batch, BATCH_OVERHEAD - FRAME_HEADER_SIZE + textBytes)
+    .u32(m.agency)
+    .u32(m.firstIndex)
+    .u16(m.count)
+    .text(m.text, textBytes)
+    .finish();
+}
+
+export function encodeBatch(m: Omit<MessageOf<'batch'>, 'type'>): Buffer {
+  let text = '';
+  for (const bet of m.bets) text += betText(bet);
+  return encodeBatchText({ agency: m.agency, firstIndex: m.firstIndex, count: m.bets.length, text });
 }
 
 /** The detail text is cut to fit the frame rather than refused: it is for people. */

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Logger, MemorySink } from '../log/logger.js';
 import { tempDir } from '../testing/test-server.js';
 import { BetStore } from './bet-store.js';
-import { encodeCommitRecord } from './stored-file.js';
+import { encodeSlot } from './commit-log.js';
 
 let dir: ReturnType<typeof tempDir>;
 let path: string;
@@ -73,7 +73,7 @@ describe('BetStore', () => {
     const store = await BetStore.open(path, log);
     await store.close();
     writeFileSync(path, rows(1, 0, 2));
-    writeFileSync(`${path}.commit`, encodeCommitRecord(10_000));
+    writeFileSync(`${path}.commit`, encodeSlot(10_000));
     const again = await BetStore.open(path, log);
     expect(again.storedCount(1)).toBe(2);
     expect(sink.lines.some((l) => l.includes('reason: file shorter than its commit record'))).toBe(true);
@@ -107,5 +107,39 @@ describe('BetStore', () => {
     const store = await BetStore.open(path, log);
     await store.close();
     expect(sink.lines.filter((l) => l.includes('action: close | result: success | resource: file'))).toHaveLength(3);
+  });
+});
+
+describe('BetStore commit log (two slots)', () => {
+  it('a crash between the two writes of a group: a newer length past the file is ignored, the older slot wins', async () => {
+    const store = await BetStore.open(path, log);
+    await store.append(1, rows(1, 0, 3), 3);
+    await store.close();
+    const size = statSync(path).size;
+    // The next group's length reached the log, its rows did not (or only partly) reach the file.
+    appendFileSync(path, '1,Half');
+    writeFileSync(`${path}.commit`, Buffer.concat([encodeSlot(size), encodeSlot(size + 500)]));
+    const again = await BetStore.open(path, log);
+    expect([again.length, again.storedCount(1), statSync(path).size]).toEqual([size, 3, size]);
+    await again.close();
+  });
+
+  it('a torn slot is ignored; the other one holds the committed length', async () => {
+    const store = await BetStore.open(path, log);
+    await store.append(1, rows(1, 0, 2), 2);
+    await store.append(1, rows(1, 2, 2), 2);
+    await store.close();
+    const size = statSync(path).size;
+    const torn = encodeSlot(size);
+    torn[15] = torn[15]! ^ 0xff;
+    writeFileSync(`${path}.commit`, Buffer.concat([torn, encodeSlot(size)]));
+    const again = await BetStore.open(path, log);
+    expect(again.storedCount(1)).toBe(4);
+    // Writing goes on after reopening, and the result reopens intact.
+    await again.append(1, rows(1, 4, 1), 1);
+    await again.close();
+    const third = await BetStore.open(path, log);
+    expect(third.storedCount(1)).toBe(5);
+    await third.close();
   });
 });

@@ -2,20 +2,22 @@
  * Durable, serialized storage of bets in `bets.csv`, with group commit.
  *
  * - append() queues one batch's rows (already formatted). A single writer takes every batch that
- *   is waiting, writes them with one write call, fdatasyncs, then records the new committed length
- *   in `<bets>.commit` (16 bytes, fdatasync'd) and only then resolves the batches. Rows of two
+ *   is waiting and writes them with one write call; bets.csv is opened with O_DSYNC, so the call
+ *   returns once the rows are durable. At the same time the new committed length goes to the
+ *   commit log (commit-log.ts). Only when both are done are the batches acknowledged. Rows of two
  *   batches never interleave: only the writer touches the file, one group at a time.
  * - At open, anything past the committed length (a group torn by a crash, never acknowledged) is
- *   cut off, so a batch is in the file whole or not at all. Without a commit record (a file from
- *   elsewhere) the tail after the last line break is cut instead.
+ *   cut off, so a batch is in the file whole or not at all. Without a usable commit log (a file
+ *   from elsewhere) the tail after the last line break is cut instead.
  * - `<bets>.done` lists the agencies that notified, one per line, so a restarted server still
  *   knows them.
  */
-import { mkdirSync } from 'node:fs';
+import { constants, mkdirSync } from 'node:fs';
 import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { COMMIT_RECORD_SIZE, encodeCommitRecord, readCommitRecord, rowAgency, scanLines } from './stored-file.js';
+import { CommitLog } from './commit-log.js';
+import { rowAgency, scanLines } from './stored-file.js';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';
@@ -43,7 +45,7 @@ export class BetStore {
   private constructor(
     readonly path: string,
     private readonly data: FileHandle,
-    private readonly commit: FileHandle,
+    private readonly commit: CommitLog,
     private readonly doneJournal: FileHandle,
     private committedLength: number,
     private readonly counts: Map<number, number>,
@@ -53,20 +55,17 @@ export class BetStore {
 
   static async open(path: string, log: Logger): Promise<BetStore> {
     mkdirSync(dirname(path), { recursive: true });
-    const opened: FileHandle[] = [];
+    const opened: { close(): Promise<void> }[] = [];
     try {
-      const data = await open(path, 'a');
+      const data = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o644);
       opened.push(data);
-      const commit = await open(`${path}.commit`, 'a+').then(async (fh) => {
-        await fh.close();
-        return open(`${path}.commit`, 'r+');
-      });
+      const { log: commit, lengths } = await CommitLog.open(`${path}.commit`);
       opened.push(commit);
       const doneJournal = await open(`${path}.done`, 'a+');
       opened.push(doneJournal);
       await syncDirectory(dirname(path));
 
-      const length = await BetStore.repair(path, commit, log);
+      const length = await BetStore.repair(path, commit, lengths, log);
       const counts = new Map<number, number>();
       let malformed = 0;
       await scanLines(path, length, (buf, start, end) => {
@@ -85,24 +84,26 @@ export class BetStore {
     }
   }
 
-  /** Cuts whatever is past the last committed length and returns the length kept. */
-  private static async repair(path: string, commit: FileHandle, log: Logger): Promise<number> {
+  /** Cuts whatever is past the committed length and returns the length kept. */
+  private static async repair(path: string, commit: CommitLog, lengths: readonly (number | undefined)[], log: Logger): Promise<number> {
     const size = (await stat(path)).size;
-    const committed = await readCommitRecord(commit);
+    const chosen = CommitLog.choose(lengths, size);
     let keep: number;
-    if (committed !== undefined && committed <= size) {
-      keep = committed;
+    if (chosen) {
+      keep = chosen.length;
+      commit.settle(chosen.slot);
     } else {
       // No usable record: keep every complete line.
       keep = await scanLines(path, size, () => {});
-      if (committed !== undefined) log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed, size });
+      if (lengths.some((l) => l !== undefined)) {
+        log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: Math.max(...lengths.map((l) => l ?? 0)), size });
+      }
     }
     if (keep < size) {
       await truncate(path, keep);
       log.warn('reparar_almacenamiento', 'success', { path, removed_bytes: size - keep, kept_bytes: keep });
     }
-    await commit.write(encodeCommitRecord(keep), 0, COMMIT_RECORD_SIZE, 0);
-    await commit.datasync();
+    if (!chosen || keep < size) await commit.reset(keep);
     return keep;
   }
 
@@ -156,21 +157,24 @@ export class BetStore {
     }
   }
 
-  private async writeGroup(group: PendingBatch[]): Promise<void> {
-    let buffers = group.map((p) => p.data);
-    let bytes = 0;
-    for (const b of buffers) bytes += b.length;
-    // The file is opened for append; loop over short writes.
+  /** The file is opened for append; loops over short writes. */
+  private async writeAll(buffers: Buffer[], bytes: number): Promise<void> {
     let left = bytes;
     while (left > 0) {
       const { bytesWritten } = await this.data.writev(buffers);
       left -= bytesWritten;
       if (left > 0) buffers = dropBytes(buffers, bytesWritten);
     }
-    await this.data.datasync();
+  }
+
+  private async writeGroup(group: PendingBatch[]): Promise<void> {
+    const buffers = group.map((p) => p.data);
+    let bytes = 0;
+    for (const b of buffers) bytes += b.length;
     const length = this.committedLength + bytes;
-    await this.commit.write(encodeCommitRecord(length), 0, COMMIT_RECORD_SIZE, 0);
-    await this.commit.datasync();
+    // Rows and the new length at once; both files are O_DSYNC (see commit-log.ts for why the
+    // order between them does not matter).
+    await Promise.all([this.writeAll(buffers, bytes), this.commit.write(length)]);
     this.committedLength = length;
     for (const p of group) this.counts.set(p.agency, (this.counts.get(p.agency) ?? 0) + p.count);
     this.stats.groups++;

@@ -74,7 +74,9 @@ describe('Lottery positions', () => {
 
 describe('storedRow', () => {
   it('follows the bets.csv column order and quotes only names that need it', () => {
-    const bet = { agency: 2, firstName: 'Zoë', lastName: 'Peña, "Jr."', document: '00412345', birthdate: '2000-02-29', number: 7 };
-    expect(storedRow(bet)).toBe('2,Zoë,"Peña, ""Jr.""",00412345,2000-02-29,7\n');
+    const bet = { firstName: 'Zoë', lastName: 'Peña, "Jr."', document: '00412345', birthdate: '2000-02-29', number: '0007' };
+    expect(storedRow(2, bet)).toBe('2,Zoë,"Peña, ""Jr.""",00412345,2000-02-29,7\n');
+    expect(storedRow(2, { ...bet, number: '0' })).toBe('2,Zoë,"Peña, ""Jr.""",00412345,2000-02-29,0\n');
+    expect(storedRow(2, { ...bet, number: '7574' }).endsWith(',7574\n')).toBe(true);
   });
 });

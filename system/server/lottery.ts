@@ -7,9 +7,9 @@
  * the repeated part dropped (a client resending after a lost acknowledgement); one that skips
  * ahead is refused. So whatever reconnects happen, every bet is stored exactly once.
  */
-import type { Bet, BetFields } from '../domain/bet.js';
+import type { BetFields } from '../domain/bet.js';
 import { WINNING_NUMBER } from '../domain/bet.js';
-import { validateBet } from '../domain/validation.js';
+import { checkBet } from '../domain/validation.js';
 import { formatField } from '../csv/csv-parser.js';
 import type { Logger } from '../log/logger.js';
 import { ErrorCode } from '../protocol/constants.js';
@@ -20,7 +20,7 @@ export type Acceptance =
   | {
       readonly kind: 'accepted';
       /** Bets of the batch newly queued for storage (a repeated prefix is not among them). */
-      readonly fresh: readonly Bet[];
+      readonly fresh: readonly BetFields[];
       /** Resolves once every bet of the batch is durable. */
       readonly stored: Promise<void>;
     }
@@ -84,15 +84,16 @@ export class Lottery {
       };
     }
     const skip = next - firstIndex;
-    const fresh: Bet[] = [];
+    const fresh = skip === 0 ? bets : bets.slice(skip);
+    const prefix = `${agency},`;
     let rows = '';
-    for (let i = skip; i < bets.length; i++) {
-      const v = validateBet(agency, bets[i] as BetFields);
-      if (!v.ok) {
-        return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + i} (position ${i + 1} in the batch): ${v.reason}` };
+    for (let i = 0; i < fresh.length; i++) {
+      const bet = fresh[i] as BetFields;
+      const reason = checkBet(agency, bet);
+      if (reason !== undefined) {
+        return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + skip + i} (position ${skip + i + 1} in the batch): ${reason}` };
       }
-      fresh.push(v.bet);
-      rows += storedRow(v.bet);
+      rows += prefix + storedFields(bet);
     }
     if (fresh.length === 0) {
       return { kind: 'accepted', fresh, stored: this.lastAppend.get(agency) ?? Promise.resolve() };
@@ -161,9 +162,16 @@ export class Lottery {
 }
 
 /**
- * The bets.csv line of a validated bet: `agency,first_name,last_name,document,birthdate,number`.
- * Only names can need quoting; the other fields are validated digits and dates.
+ * The bets.csv line of a valid bet: `agency,first_name,last_name,document,birthdate,number`.
+ * Only names can need quoting; the other fields are validated digits and dates. The number is
+ * stored without leading zeros.
  */
-export function storedRow(bet: Bet): string {
-  return `${bet.agency},${formatField(bet.firstName)},${formatField(bet.lastName)},${bet.document},${bet.birthdate},${bet.number}\n`;
+export function storedRow(agency: number, bet: BetFields): string {
+  return `${agency},${storedFields(bet)}`;
+}
+
+function storedFields(bet: BetFields): string {
+  const n = bet.number;
+  const number = n.length > 1 && n.charCodeAt(0) === 48 ? String(Number(n)) : n;
+  return `${formatField(bet.firstName)},${formatField(bet.lastName)},${bet.document},${bet.birthdate},${number}\n`;
 }

@@ -160,7 +160,7 @@ export class Session {
         return;
       }
       if (this.log.enabled('DEBUG')) {
-        for (const bet of acceptance.fresh) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: bet.number });
+        for (const bet of acceptance.fresh) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: Number(bet.number) });
       }
       const repeated = count - acceptance.fresh.length;
       this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: agency, repetidas: repeated > 0 ? repeated : undefined });

@@ -1,40 +1,14 @@
 /**
- * Low-level helpers for `bets.csv` and its sidecar files: the commit record, streaming line scans
- * and the parts of a stored row the server needs. Rows are written by the server itself
+ * Low-level helpers for `bets.csv`: streaming line scans and the parts of a stored row the
+ * server needs. Rows are written by the server itself
  * (`agency,first_name,last_name,document,birthdate,number`), so agency, document, birthdate and
  * number are never quoted and a row is exactly one line (names hold no line breaks).
  */
 import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 
 const LF = 0x0a;
 const COMMA = 0x2c;
 const SCAN_CHUNK = 256 * 1024;
-
-/** The commit record: the committed length of bets.csv, twice (the second XOR-masked) to detect a torn record. */
-export const COMMIT_RECORD_SIZE = 16;
-const COMMIT_MASK = 0xa5a5_a5a5_a5a5_a5a5n;
-
-export function encodeCommitRecord(length: number): Buffer {
-  const buf = Buffer.alloc(COMMIT_RECORD_SIZE);
-  buf.writeBigUInt64BE(BigInt(length), 0);
-  buf.writeBigUInt64BE(BigInt(length) ^ COMMIT_MASK, 8);
-  return buf;
-}
-
-/** The committed length, or undefined when the record is missing or torn. */
-export function decodeCommitRecord(buf: Buffer): number | undefined {
-  if (buf.length < COMMIT_RECORD_SIZE) return undefined;
-  const a = buf.readBigUInt64BE(0);
-  const b = buf.readBigUInt64BE(8);
-  return (a ^ COMMIT_MASK) === b ? Number(a) : undefined;
-}
-
-export async function readCommitRecord(fh: FileHandle): Promise<number | undefined> {
-  const buf = Buffer.alloc(COMMIT_RECORD_SIZE);
-  const { bytesRead } = await fh.read(buf, 0, COMMIT_RECORD_SIZE, 0);
-  return decodeCommitRecord(buf.subarray(0, bytesRead));
-}
 
 /**
  * Calls `onLine(chunk, start, end)` for every complete line of the first `length` bytes

@@ -9,6 +9,7 @@
  */
 import type { Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
+import { betAt, betsOf, scanBets } from '../protocol/bet-text.js';
 import type { Message } from '../protocol/messages.js';
 import { encodeBatchText, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
 import { ConnectionClosedError, type Transport } from '../transport/transport.js';
@@ -139,22 +140,24 @@ export class AgencyClient {
         throw new ClientFailure(`answer for bet ${result.firstIndex} arrived while bet ${batch.firstIndex} was expected`);
       }
       if (result.code !== ErrorCode.OK) {
-        const text = `server refused the batch at bet ${batch.firstIndex} (${batch.bets.length} bets): ${errorCodeName(result.code)}: ${result.detail}`;
-        this.log.error('apuestas_enviadas', 'fail', { cantidad: batch.bets.length, code: errorCodeName(result.code), detail: result.detail });
+        const text = `server refused the batch at bet ${batch.firstIndex} (${batch.count} bets): ${errorCodeName(result.code)}: ${result.detail}`;
+        this.log.error('apuestas_enviadas', 'fail', { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail });
         throw TRANSIENT_CODES.has(result.code) ? new TransientError(text) : new ClientFailure(text);
       }
-      sent += batch.bets.length;
+      sent += batch.count;
       if (this.log.enabled('DEBUG')) {
-        for (const bet of batch.bets) this.log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
+        for (const bet of betsOf({ text: batch.text, count: batch.count, spans: scanBets(batch.text, batch.count) })) {
+          this.log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
+        }
       }
-      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.bets.length, enviadas: sent, bytes: batch.frameSize });
+      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
     };
     const send = async (batch: Batch) => {
       while (inflight.length >= batchWindow) await settleOldest();
       if (this.signal.aborted) throw new TransientError('stopping');
       const frame = this.source.single
-        ? encodeBet({ agency, index: batch.firstIndex, bet: batch.bets[0] as Batch['bets'][number] })
-        : encodeBatchText({ agency, firstIndex: batch.firstIndex, count: batch.bets.length, text: batch.text }, batch.textBytes);
+        ? encodeBet({ agency, index: batch.firstIndex, bet: betAt(batch.text, scanBets(batch.text, 1), 0) })
+        : encodeBatchText({ agency, firstIndex: batch.firstIndex, count: batch.count, text: batch.text }, batch.textBytes);
       await t.send(frame);
       inflight.push(batch);
       await sleep(batchPeriodMs, this.signal);

@@ -3,15 +3,14 @@
  * wire (header included, UTF-8 bytes). Greedy: a batch closes only when the next bet would break
  * a limit, so every batch but the last holds exactly maxAmount bets whenever the frame allows.
  */
-import type { BetFields } from '../domain/bet.js';
 import { MAX_FRAME_SIZE } from '../protocol/constants.js';
-import { batchFrameSize, betText } from '../protocol/serializer.js';
+import { batchFrameSize } from '../protocol/serializer.js';
 
 export interface Batch {
   /** Position of the first bet in the agency's stream. */
   readonly firstIndex: number;
-  readonly bets: readonly BetFields[];
-  /** The bets' wire text, joined (see betText), and its UTF-8 size. */
+  readonly count: number;
+  /** The bets' wire texts (see protocol/bet-text.ts), joined, and its UTF-8 size. */
   readonly text: string;
   readonly textBytes: number;
   /** Whole frame size on the wire. */
@@ -23,7 +22,7 @@ export class BetTooLargeError extends Error {
 }
 
 export class Batcher {
-  private bets: BetFields[] = [];
+  private count = 0;
   private text = '';
   private bytes = 0;
   private nextIndex: number;
@@ -37,19 +36,18 @@ export class Batcher {
     this.nextIndex = firstIndex;
   }
 
-  /** Adds a bet; returns the batch it closed, if any. */
-  add(bet: BetFields): Batch | undefined {
-    const text = betText(bet);
+  /** Adds a bet (its wire text); returns the batch it closed, if any. */
+  add(text: string): Batch | undefined {
     const size = Buffer.byteLength(text, 'utf8');
     if (batchFrameSize(size) > this.maxFrameSize) {
       throw new BetTooLargeError(`a bet of ${size} bytes cannot fit in a ${this.maxFrameSize}-byte frame`);
     }
     let closed: Batch | undefined;
-    if (this.bets.length > 0 && batchFrameSize(this.bytes + size) > this.maxFrameSize) closed = this.take();
-    this.bets.push(bet);
+    if (this.count > 0 && batchFrameSize(this.bytes + size) > this.maxFrameSize) closed = this.take();
+    this.count++;
     this.text += text;
     this.bytes += size;
-    if (this.bets.length >= this.maxAmount) {
+    if (this.count >= this.maxAmount) {
       if (closed) throw new Error('unreachable: two batches closed by one bet');
       closed = this.take();
     }
@@ -58,19 +56,19 @@ export class Batcher {
 
   /** The last, partial batch (undefined when empty). */
   flush(): Batch | undefined {
-    return this.bets.length > 0 ? this.take() : undefined;
+    return this.count > 0 ? this.take() : undefined;
   }
 
   private take(): Batch {
     const batch: Batch = {
       firstIndex: this.nextIndex,
-      bets: this.bets,
+      count: this.count,
       text: this.text,
       textBytes: this.bytes,
       frameSize: batchFrameSize(this.bytes),
     };
-    this.nextIndex += this.bets.length;
-    this.bets = [];
+    this.nextIndex += this.count;
+    this.count = 0;
     this.text = '';
     this.bytes = 0;
     return batch;

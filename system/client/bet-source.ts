@@ -8,7 +8,8 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import type { BetFields } from '../domain/bet.js';
-import { checkBet } from '../domain/validation.js';
+import { checkBet, checkBetSpans } from '../domain/validation.js';
+import { betText, RS, US } from '../protocol/bet-text.js';
 import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
 import type { Logger } from '../log/logger.js';
 
@@ -18,9 +19,9 @@ export interface InvalidRow {
   readonly reason: string;
 }
 
-/** A piece of the source: its valid bets in order, and the rows refused in it. */
+/** A piece of the source: its valid bets in order (each as its wire text), and the rows refused in it. */
 export interface SourceChunk {
-  readonly bets: readonly BetFields[];
+  readonly bets: readonly string[];
   readonly invalid: readonly InvalidRow[];
 }
 
@@ -68,8 +69,11 @@ export class CsvFileSource implements BetSource {
   }
 }
 
+/** Where the five fields lie in a bet's wire text (reused: one bet at a time). */
+const SPANS = new Int32Array(10);
+
 function toChunk(agency: number, records: readonly CsvRecord[]): SourceChunk {
-  const bets: BetFields[] = [];
+  const bets: string[] = [];
   const invalid: InvalidRow[] = [];
   for (const record of records) {
     if (record.kind === 'error') {
@@ -81,9 +85,16 @@ function toChunk(agency: number, records: readonly CsvRecord[]): SourceChunk {
       invalid.push({ line: record.line, reason: `expected ${FIELDS} fields (first_name,last_name,document,birthdate,number), found ${f.length}` });
       continue;
     }
-    const fields: BetFields = { firstName: f[0] as string, lastName: f[1] as string, document: f[2] as string, birthdate: f[3] as string, number: f[4] as string };
-    const reason = checkBet(agency, fields);
-    if (reason === undefined) bets.push(fields);
+    // The wire text is built once and validated in place (no per-field copies).
+    let end = 0;
+    for (let k = 0; k < FIELDS; k++) {
+      SPANS[2 * k] = end + (k === 0 ? 0 : 1);
+      end = (SPANS[2 * k] as number) + (f[k] as string).length;
+      SPANS[2 * k + 1] = end;
+    }
+    const text = f[0] + US + f[1] + US + f[2] + US + f[3] + US + f[4] + RS;
+    const reason = checkBetSpans(agency, text, SPANS);
+    if (reason === undefined) bets.push(text);
     else invalid.push({ line: record.line, reason });
   }
   return { bets, invalid };
@@ -97,7 +108,7 @@ export class EnvironmentSource implements BetSource {
 
   async *read(): AsyncIterable<SourceChunk> {
     const reason = checkBet(this.agency, this.fields);
-    yield reason === undefined ? { bets: [this.fields], invalid: [] } : { bets: [], invalid: [{ line: 1, reason }] };
+    yield reason === undefined ? { bets: [betText(this.fields)], invalid: [] } : { bets: [], invalid: [{ line: 1, reason }] };
   }
 }
 

@@ -3,6 +3,7 @@ import type { BetFields } from '../domain/bet.js';
 import { ErrorCode, MAX_FRAME_SIZE, MAX_PAYLOAD_SIZE, MessageCode } from './constants.js';
 import { FrameTooLargeError, MalformedMessageError, ProtocolError, UnknownMessageTypeError } from './errors.js';
 import { FrameDecoder } from './frame-decoder.js';
+import { batchOf } from './bet-text.js';
 import { decodeMessage } from './message-decoder.js';
 import type { Message } from './messages.js';
 import {
@@ -25,8 +26,8 @@ const SAMPLES: Message[] = [
   { type: 'status', agency: 3, stored: 123_456, drawDone: false },
   { type: 'status', agency: 3, stored: 0, drawDone: true },
   { type: 'bet', agency: 2, index: 41, bet: BET },
-  { type: 'batch', agency: 5, firstIndex: 100, bets: [BET, ACCENTED, { ...BET, firstName: 'O"Brien' }] },
-  { type: 'batch', agency: 5, firstIndex: 0, bets: [] },
+  batchOf(5, 100, [BET, ACCENTED, { ...BET, firstName: 'O"Brien' }]),
+  batchOf(5, 0, []),
   { type: 'batch_result', code: ErrorCode.OK, firstIndex: 100, count: 3, detail: '' },
   { type: 'batch_result', code: ErrorCode.INVALID_BET, firstIndex: 7, count: 2, detail: 'bet 8: birthdate "2023-02-29" is not a calendar date' },
   { type: 'done', agency: 4 },
@@ -106,7 +107,7 @@ describe('sizes', () => {
 
   it('an encoded bet and batch take exactly the predicted bytes', () => {
     const bets = [BET, ACCENTED];
-    const frame = encodeBatch({ agency: 1, firstIndex: 0, bets });
+    const frame = encodeBatch(batchOf(1, 0, bets));
     expect(frame.length).toBe(batchFrameSize(betWireSize(BET) + betWireSize(ACCENTED)));
   });
 
@@ -122,23 +123,23 @@ describe('sizes', () => {
     while (batchFrameSize((bets.length + 2) * betWireSize(unit)) <= MAX_FRAME_SIZE) bets.push(unit);
     const room = MAX_FRAME_SIZE - batchFrameSize(bets.length * betWireSize(unit));
     bets.push({ ...unit, firstName: 'a'.repeat(room - betWireSize({ ...unit, firstName: '' })) });
-    const full = encodeBatch({ agency: 1, firstIndex: 0, bets });
+    const full = encodeBatch(batchOf(1, 0, bets));
     expect(full.length).toBe(MAX_FRAME_SIZE);
-    expect(decodeAll(full)).toEqual([{ type: 'batch', agency: 1, firstIndex: 0, bets }]);
+    expect(decodeAll(full)).toEqual([batchOf(1, 0, bets)]);
 
     const last = bets[bets.length - 1] as BetFields;
     const over = [...bets.slice(0, -1), { ...last, firstName: last.firstName + 'a' }];
-    expect(() => encodeBatch({ agency: 1, firstIndex: 0, bets: over })).toThrow(FrameTooLargeError);
+    expect(() => encodeBatch(batchOf(1, 0, over))).toThrow(FrameTooLargeError);
     // A multibyte character where an ASCII one was also overflows: bytes are counted, not characters.
     const multibyte = [...bets.slice(0, -1), { ...last, firstName: last.firstName.slice(1) + 'ñ' }];
-    expect(() => encodeBatch({ agency: 1, firstIndex: 0, bets: multibyte })).toThrow(FrameTooLargeError);
+    expect(() => encodeBatch(batchOf(1, 0, multibyte))).toThrow(FrameTooLargeError);
   });
 
   it('a serializer asked for an oversized batch throws FrameTooLargeError with the frame size', () => {
     const bets = Array.from({ length: 300 }, () => BET);
     let caught: unknown;
     try {
-      encodeBatch({ agency: 1, firstIndex: 0, bets });
+      encodeBatch(batchOf(1, 0, bets));
     } catch (err) {
       caught = err;
     }
@@ -247,7 +248,7 @@ describe('malformed payloads', () => {
   });
 
   it('a batch that declares more bets than it holds is MalformedMessageError', () => {
-    const frame = Buffer.from(encodeBatch({ agency: 1, firstIndex: 0, bets: [BET] }));
+    const frame = Buffer.from(encodeBatch(batchOf(1, 0, [BET])));
     frame.writeUInt16BE(2, 3 + 8);
     expect(() => decodeRaw(MessageCode.batch, frame.subarray(3))).toThrow(MalformedMessageError);
   });
@@ -265,7 +266,7 @@ describe('malformed payloads', () => {
   it('trailing bytes are MalformedMessageError', () => {
     expect(() => decodeRaw(MessageCode.hello, [0, 0, 0, 1, 0])).toThrow(/trailing/);
     expect(() => decodeRaw(MessageCode.done, [0, 0, 0, 1, 0])).toThrow(MalformedMessageError);
-    const batch = encodeBatch({ agency: 1, firstIndex: 0, bets: [BET] });
+    const batch = encodeBatch(batchOf(1, 0, [BET]));
     expect(() => decodeRaw(MessageCode.batch, Buffer.concat([batch.subarray(3), Buffer.from([0])]))).toThrow(MalformedMessageError);
   });
 

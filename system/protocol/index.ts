@@ -1,3 +1,4 @@
+export * from './bet-text.js';
 export * from './constants.js';
 export * from './errors.js';
 export * from './frame-decoder.js';

@@ -1,7 +1,7 @@
 /** Payload decoding, separate from framing: a Frame in, a typed Message out, or a ProtocolError. */
 import { isUtf8 } from 'node:buffer';
-import type { BetFields } from '../domain/bet.js';
-import { ErrorCode, isErrorCode, messageTypeOf, RECORD_SEPARATOR, UNIT_SEPARATOR } from './constants.js';
+import { betAt, scanBets } from './bet-text.js';
+import { ErrorCode, isErrorCode, messageTypeOf } from './constants.js';
 import { MalformedMessageError, UnknownMessageTypeError } from './errors.js';
 import type { Frame } from './frame-decoder.js';
 import type { Message } from './messages.js';
@@ -100,14 +100,15 @@ export function decodeMessage(frame: Frame): Message {
     case 'bet': {
       const agency = r.u32();
       const index = r.u32();
-      const bets = parseBets(r.restText(), 1, type);
-      return { type, agency, index, bet: bets[0] as BetFields };
+      const text = r.restText();
+      return { type, agency, index, bet: betAt(text, scanBets(text, 1, type), 0) };
     }
     case 'batch': {
       const agency = r.u32();
       const firstIndex = r.u32();
       const count = r.u16();
-      return { type, agency, firstIndex, bets: parseBets(r.restText(), count, type) };
+      const text = r.restText();
+      return { type, agency, firstIndex, count, text, spans: scanBets(text, count, type) };
     }
     case 'batch_result':
       return r.done({ type, code: errorCode(r, type), firstIndex: r.u32(), count: r.u16(), detail: r.str16() });
@@ -128,35 +129,4 @@ export function decodeMessage(frame: Frame): Message {
     case 'error':
       return r.done({ type, code: errorCode(r, type), message: r.str16() });
   }
-}
-
-const US = String.fromCharCode(UNIT_SEPARATOR);
-const RS = String.fromCharCode(RECORD_SEPARATOR);
-
-/** Exactly `count` records `f1 US f2 US f3 US f4 US f5 RS`, and nothing after them. */
-function parseBets(text: string, count: number, what: string): BetFields[] {
-  const bets: BetFields[] = new Array(count);
-  let pos = 0;
-  for (let i = 0; i < count; i++) {
-    const end = text.indexOf(RS, pos);
-    if (end === -1) throw new MalformedMessageError(`${what}: ${count} bets announced, ${i} found`);
-    const a = text.indexOf(US, pos);
-    const b = a === -1 ? -1 : text.indexOf(US, a + 1);
-    const c = b === -1 ? -1 : text.indexOf(US, b + 1);
-    const d = c === -1 ? -1 : text.indexOf(US, c + 1);
-    const e = d === -1 ? -1 : text.indexOf(US, d + 1);
-    if (d === -1 || d > end || (e !== -1 && e < end)) {
-      throw new MalformedMessageError(`${what}: bet ${i + 1} does not have 5 fields`);
-    }
-    bets[i] = {
-      firstName: text.slice(pos, a),
-      lastName: text.slice(a + 1, b),
-      document: text.slice(b + 1, c),
-      birthdate: text.slice(c + 1, d),
-      number: text.slice(d + 1, end),
-    };
-    pos = end + 1;
-  }
-  if (pos !== text.length) throw new MalformedMessageError(`${what}: ${text.length - pos} unexpected bytes after the ${count} bets announced`);
-  return bets;
 }

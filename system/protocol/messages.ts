@@ -9,8 +9,19 @@ export type Message =
   | { readonly type: 'status'; readonly agency: number; readonly stored: number; readonly drawDone: boolean }
   /** One bet, at position `index` of the agency's stream of bets (exercise 5). Answered by `batch_result`. */
   | { readonly type: 'bet'; readonly agency: number; readonly index: number; readonly bet: BetFields }
-  /** Bets at positions firstIndex … firstIndex + bets.length - 1 of the agency's stream. */
-  | { readonly type: 'batch'; readonly agency: number; readonly firstIndex: number; readonly bets: readonly BetFields[] }
+  /**
+   * Bets at positions firstIndex … firstIndex + count - 1 of the agency's stream. `text` is their
+   * wire text (bet-text.ts); `spans` says where each bet's fields lie in it (10 numbers per bet).
+   * Build one with batchOf(); read the bets with betsOf().
+   */
+  | {
+      readonly type: 'batch';
+      readonly agency: number;
+      readonly firstIndex: number;
+      readonly count: number;
+      readonly text: string;
+      readonly spans: Int32Array;
+    }
   /** The answer to `bet` or `batch`: code OK and every bet stored, or an error code and none stored. */
   | {
       readonly type: 'batch_result';

@@ -10,13 +10,12 @@ import {
   MAX_PAYLOAD_SIZE,
   MAX_SHORT_STRING_BYTES,
   MessageCode,
-  RECORD_SEPARATOR,
   U16_SIZE,
   U32_SIZE,
   U8_SIZE,
-  UNIT_SEPARATOR,
   WINNERS_OVERHEAD,
 } from './constants.js';
+import { betText } from './bet-text.js';
 import { FrameTooLargeError, ProtocolError } from './errors.js';
 import type { Message, MessageOf } from './messages.js';
 
@@ -84,18 +83,6 @@ function shortStringBytes(field: string, value: string): number {
   return bytes;
 }
 
-const US = String.fromCharCode(UNIT_SEPARATOR);
-const RS = String.fromCharCode(RECORD_SEPARATOR);
-
-/**
- * One bet on the wire: its five fields joined by the unit separator (0x1F) and ended by the record
- * separator (0x1E). Validated bets never hold either (no control characters in names, digits and
- * dashes elsewhere); a record that does not split into five fields is refused by the decoder.
- */
-export function betText(bet: BetFields): string {
-  return bet.firstName + US + bet.lastName + US + bet.document + US + bet.birthdate + US + bet.number + RS;
-}
-
 /** Bytes one bet takes inside a batch or bet frame: its UTF-8 text plus 5 separators. */
 export function betWireSize(bet: BetFields): number {
   return Buffer.byteLength(betText(bet), 'utf8');
@@ -146,10 +133,9 @@ export function encodeBatchText(m: BatchText, textBytes = Buffer.byteLength(m.te
     .finish();
 }
 
-export function encodeBatch(m: Omit<MessageOf<'batch'>, 'type'>): Buffer {
-  let text = '';
-  for (const bet of m.bets) text += betText(bet);
-  return encodeBatchText({ agency: m.agency, firstIndex: m.firstIndex, count: m.bets.length, text });
+/** A batch frame (its spans are not needed: the text is what travels). */
+export function encodeBatch(m: Omit<MessageOf<'batch'>, 'type' | 'spans'>): Buffer {
+  return encodeBatchText(m);
 }
 
 /** The detail text is cut to fit the frame rather than refused: it is for people. */
@@ -239,3 +225,5 @@ function fitText(text: string, maxBytes: number): { text: string; bytes: number 
   }
   return { text: cut, bytes };
 }
+
+export { betText };

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Logger, MemorySink } from '../log/logger.js';
+import { batchOf } from '../protocol/bet-text.js';
 import { ErrorCode } from '../protocol/constants.js';
 import { makeBet } from '../testing/test-client.js';
 import { tempDir } from '../testing/test-server.js';
@@ -28,14 +29,14 @@ const bets = (agency: number, from: number, n: number) => Array.from({ length: n
 
 describe('Lottery positions', () => {
   it('stores a batch at the next position, drops a repeated prefix, refuses a gap', async () => {
-    const a = lottery.accept(1, 0, bets(1, 0, 10));
+    const a = lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 10)));
     expect(a.kind).toBe('accepted');
-    const overlap = lottery.accept(1, 5, bets(1, 5, 10));
-    expect(overlap.kind === 'accepted' && overlap.fresh.length).toBe(5);
-    const gap = lottery.accept(1, 20, bets(1, 20, 1));
+    const overlap = lottery.accept(1, 5, batchOf(1, 5, bets(1, 5, 10)));
+    expect(overlap.kind === 'accepted' && overlap.fresh).toBe(5);
+    const gap = lottery.accept(1, 20, batchOf(1, 20, bets(1, 20, 1)));
     expect(gap).toMatchObject({ kind: 'rejected', code: ErrorCode.SEQUENCE_GAP });
-    const repeat = lottery.accept(1, 0, bets(1, 0, 15));
-    expect(repeat.kind === 'accepted' && repeat.fresh.length).toBe(0);
+    const repeat = lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 15)));
+    expect(repeat.kind === 'accepted' && repeat.fresh).toBe(0);
     await store.flush();
     expect(store.storedCount(1)).toBe(15);
   });
@@ -43,15 +44,15 @@ describe('Lottery positions', () => {
   it('refuses a whole batch with one invalid bet, naming its position', () => {
     const b = bets(1, 0, 3);
     const bad = [b[0], { ...b[1], number: '10000' }, b[2]] as typeof b;
-    const result = lottery.accept(1, 0, bad);
+    const result = lottery.accept(1, 0, batchOf(1, 0, bad));
     expect(result).toMatchObject({ kind: 'rejected', code: ErrorCode.INVALID_BET });
     expect(result.kind === 'rejected' && result.detail).toMatch(/bet 1 \(position 2 in the batch\)/);
-    expect(lottery.accept(1, 0, b).kind).toBe('accepted');
+    expect(lottery.accept(1, 0, batchOf(1, 0, b)).kind).toBe('accepted');
   });
 
   it('draws once when the expected agencies are done; later batches are refused', async () => {
-    lottery.accept(1, 0, bets(1, 0, 200));
-    lottery.accept(2, 0, bets(2, 0, 200));
+    lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 200)));
+    lottery.accept(2, 0, batchOf(2, 0, bets(2, 0, 200)));
     await lottery.notifyDone(1);
     expect(lottery.drawDone).toBe(false);
     await lottery.notifyDone(2);
@@ -62,7 +63,7 @@ describe('Lottery positions', () => {
     expect(w2).toEqual(expected(2));
     await lottery.notifyDone(2);
     expect(sink.lines.filter((l) => l.includes('action: sorteo | result: success'))).toHaveLength(1);
-    expect(lottery.accept(1, 200, bets(1, 200, 1))).toMatchObject({ kind: 'rejected', code: ErrorCode.BETTING_CLOSED });
+    expect(lottery.accept(1, 200, batchOf(1, 200, bets(1, 200, 1)))).toMatchObject({ kind: 'rejected', code: ErrorCode.BETTING_CLOSED });
   });
 
   it('shutdown wakes a waiting winners query', async () => {

@@ -9,18 +9,25 @@
  */
 import type { BetFields } from '../domain/bet.js';
 import { WINNING_NUMBER } from '../domain/bet.js';
-import { checkBet } from '../domain/validation.js';
-import { formatField } from '../csv/csv-parser.js';
+import { checkBetSpans } from '../domain/validation.js';
 import type { Logger } from '../log/logger.js';
+import { batchOf, betAt, SPAN_WIDTH } from '../protocol/bet-text.js';
 import { ErrorCode } from '../protocol/constants.js';
+import type { MessageOf } from '../protocol/messages.js';
 import type { BetStore } from './bet-store.js';
 import { rowAgency, rowDocument, rowNumber } from './stored-file.js';
+import { storedRows } from './stored-rows.js';
+
+/** What accept() reads of a batch: its wire text and where each bet's fields lie in it. */
+export type BatchBets = Pick<MessageOf<'batch'>, 'count' | 'text' | 'spans'>;
 
 export type Acceptance =
   | {
       readonly kind: 'accepted';
-      /** Bets of the batch newly queued for storage (a repeated prefix is not among them). */
-      readonly fresh: readonly BetFields[];
+      /** How many bets of the batch were newly queued for storage (a repeated prefix is not). */
+      readonly fresh: number;
+      /** Those bets as strings, made on demand (for per-bet logs). */
+      readonly bets: () => BetFields[];
       /** Resolves once every bet of the batch is durable. */
       readonly stored: Promise<void>;
     }
@@ -71,7 +78,7 @@ export class Lottery {
     return this.store.storedCount(agency);
   }
 
-  accept(agency: number, firstIndex: number, bets: readonly BetFields[]): Acceptance {
+  accept(agency: number, firstIndex: number, batch: BatchBets): Acceptance {
     if (this.state !== 'open') {
       return { kind: 'rejected', code: ErrorCode.BETTING_CLOSED, detail: 'every agency is done; the draw has started' };
     }
@@ -83,26 +90,24 @@ export class Lottery {
         detail: `batch starts at bet ${firstIndex} but the server holds bets 0…${next - 1} of agency ${agency}`,
       };
     }
-    const skip = next - firstIndex;
-    const fresh = skip === 0 ? bets : bets.slice(skip);
-    const prefix = `${agency},`;
-    let rows = '';
-    for (let i = 0; i < fresh.length; i++) {
-      const bet = fresh[i] as BetFields;
-      const reason = checkBet(agency, bet);
+    const { text, spans, count } = batch;
+    const skip = Math.min(next - firstIndex, count);
+    for (let i = skip; i < count; i++) {
+      const reason = checkBetSpans(agency, text, spans, i * SPAN_WIDTH);
       if (reason !== undefined) {
-        return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + skip + i} (position ${skip + i + 1} in the batch): ${reason}` };
+        return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + i} (position ${i + 1} in the batch): ${reason}` };
       }
-      rows += prefix + storedFields(bet);
     }
-    if (fresh.length === 0) {
-      return { kind: 'accepted', fresh, stored: this.lastAppend.get(agency) ?? Promise.resolve() };
+    const fresh = count - skip;
+    const bets = () => Array.from({ length: fresh }, (_, i) => betAt(text, spans, skip + i));
+    if (fresh === 0) {
+      return { kind: 'accepted', fresh, bets, stored: this.lastAppend.get(agency) ?? Promise.resolve() };
     }
-    this.nextIndex.set(agency, next + fresh.length);
-    const stored = this.store.append(agency, rows, fresh.length);
+    this.nextIndex.set(agency, next + fresh);
+    const stored = this.store.append(agency, storedRows(agency, text, spans, skip, count), fresh);
     stored.catch(() => {}); // the session awaits it in reply order; a failure is reported there
     this.lastAppend.set(agency, stored);
-    return { kind: 'accepted', fresh, stored };
+    return { kind: 'accepted', fresh, bets, stored };
   }
 
   /** Records the agency as done (a repeat is harmless); the last one starts the draw. */
@@ -161,17 +166,8 @@ export class Lottery {
   }
 }
 
-/**
- * The bets.csv line of a valid bet: `agency,first_name,last_name,document,birthdate,number`.
- * Only names can need quoting; the other fields are validated digits and dates. The number is
- * stored without leading zeros.
- */
+/** The bets.csv line of one valid bet (as storedRows writes it). */
 export function storedRow(agency: number, bet: BetFields): string {
-  return `${agency},${storedFields(bet)}`;
-}
-
-function storedFields(bet: BetFields): string {
-  const n = bet.number;
-  const number = n.length > 1 && n.charCodeAt(0) === 48 ? String(Number(n)) : n;
-  return `${formatField(bet.firstName)},${formatField(bet.lastName)},${bet.document},${bet.birthdate},${number}\n`;
+  const batch = batchOf(agency, 0, [bet]);
+  return storedRows(agency, batch.text, batch.spans, 0, 1);
 }

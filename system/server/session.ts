@@ -4,7 +4,6 @@
  * an agency may have several batches in flight (up to maxInFlight, then reading pauses) and
  * they share group commits. A winners query waits for the draw without blocking anyone else.
  */
-import type { BetFields } from '../domain/bet.js';
 import { isValidAgency } from '../domain/validation.js';
 import type { Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
@@ -18,7 +17,8 @@ import {
   encodeWinnersAnswer,
 } from '../protocol/serializer.js';
 import type { Transport } from '../transport/transport.js';
-import { type Lottery, ShuttingDownError } from './lottery.js';
+import { batchOf } from '../protocol/bet-text.js';
+import { type BatchBets, type Lottery, ShuttingDownError } from './lottery.js';
 
 export interface SessionOptions {
   readonly idleTimeoutMs: number;
@@ -89,9 +89,9 @@ export class Session {
       case 'hello':
         return this.hello(m.agency);
       case 'bet':
-        return this.store(m.agency, m.index, [m.bet]);
+        return this.store(m.agency, m.index, batchOf(m.agency, m.index, [m.bet]));
       case 'batch':
-        return this.store(m.agency, m.firstIndex, m.bets);
+        return this.store(m.agency, m.firstIndex, m);
       case 'done': {
         const agency = this.requireAgency(m.agency);
         return this.reply(() => this.lottery.notifyDone(agency));
@@ -140,8 +140,8 @@ export class Session {
     return agency;
   }
 
-  private store(agency: number, firstIndex: number, bets: readonly BetFields[]): void {
-    const count = bets.length;
+  private store(agency: number, firstIndex: number, bets: BatchBets): void {
+    const count = bets.count;
     const refuse = (code: ErrorCode, detail: string) =>
       this.reply(async () => {
         this.log.info('apuesta_recibida', 'fail', { cantidad: count, agencia: agency, code: errorCodeName(code), detail });
@@ -160,9 +160,9 @@ export class Session {
         return;
       }
       if (this.log.enabled('DEBUG')) {
-        for (const bet of acceptance.fresh) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: Number(bet.number) });
+        for (const bet of acceptance.bets()) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: Number(bet.number) });
       }
-      const repeated = count - acceptance.fresh.length;
+      const repeated = count - acceptance.fresh;
       this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: agency, repetidas: repeated > 0 ? repeated : undefined });
       await this.transport.send(encodeBatchResult({ code: ErrorCode.OK, firstIndex, count, detail: '' }));
     });

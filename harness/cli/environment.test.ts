@@ -1,22 +1,11 @@
-import { hostname } from 'node:os';
 import { describe, expect, it, vi } from 'vitest';
-import type { ContainerClient, ContainerSummary, NetworkSummary } from '../docker/docker-client.js';
-import { HARNESS_LABELS, LABEL_OWNER_HOST, LABEL_OWNER_PID } from '../run/run-identity.js';
+import { LABEL_OWNER_HOST } from '../run/run-identity.js';
+import { fakeContainerClient, OWN_LABELS } from '../testing/fake-container-client.js';
 import { RunEnvironmentError } from './cli-errors.js';
 import { ensureEngine, removeOwnResources } from './environment.js';
 
-const mine = { ...HARNESS_LABELS, [LABEL_OWNER_PID]: String(process.pid), [LABEL_OWNER_HOST]: hostname() };
-
-function fakeDocker(containers: { id: string; labels: Record<string, string> }[], networks: NetworkSummary[]) {
-  const removed: string[] = [];
-  const docker = {
-    listContainers: async () => containers.map((c) => ({ ...c, name: c.id, running: true, paused: false, exitCode: 0, startedAt: '', finishedAt: '' }) as ContainerSummary),
-    removeContainer: async (id: string) => void removed.push(id),
-    listNetworks: async () => networks,
-    removeNetwork: async (id: string) => void removed.push(id),
-  } as unknown as ContainerClient;
-  return { docker, removed };
-}
+const mine = OWN_LABELS;
+const fakeDocker = fakeContainerClient;
 
 describe('removeOwnResources', () => {
   it('removes only containers and networks of this process on this host', async () => {

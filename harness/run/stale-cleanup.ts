@@ -12,7 +12,7 @@ import { HARNESS_LABELS, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './run-identit
 export const RUN_DIR_PREFIX = 'tp0-run-';
 export const OWNER_FILE = 'owner.pid';
 
-function alive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
@@ -24,7 +24,7 @@ function alive(pid: number): boolean {
 
 function stale(labels: Readonly<Record<string, string>>): boolean {
   if (labels[LABEL_OWNER_HOST] !== hostname()) return false;
-  return !alive(Number(labels[LABEL_OWNER_PID]));
+  return !isProcessAlive(Number(labels[LABEL_OWNER_PID]));
 }
 
 export interface CleanupReport {
@@ -57,7 +57,7 @@ export async function cleanupStaleRuns(docker: ContainerClient): Promise<Cleanup
       // No owner file: a folder being created right now, or a broken one; leave it.
       continue;
     }
-    if (alive(owner)) continue;
+    if (isProcessAlive(owner)) continue;
     rmSync(dir, { recursive: true, force: true });
     folders++;
   }

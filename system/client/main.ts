@@ -5,17 +5,12 @@
  * 2 on bad config.
  */
 import { ConfigError } from '../config/config-error.js';
+import { configPath } from '../config/config-path.js';
 import { formatLine, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { AgencyClient } from './agency-client.js';
 import { type BetSource, chooseSource } from './bet-source.js';
 import { describeClientConfig, loadClientConfig } from './config.js';
-
-function configPath(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  const i = argv.indexOf('--config');
-  if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-  return env.CLI_CONFIG || undefined;
-}
 
 async function main(): Promise<number> {
   const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
@@ -32,7 +27,7 @@ async function main(): Promise<number> {
   let loaded;
   let source: BetSource;
   try {
-    loaded = loadClientConfig(configPath(process.argv.slice(2), process.env));
+    loaded = loadClientConfig(configPath(process.argv.slice(2), process.env, 'CLI_CONFIG'));
     log.withLevel(loaded.config.logLevel);
     log.info('config', 'success', describeClientConfig(loaded));
     source = chooseSource(loaded.config.dataFile, loaded.config.id, process.env, log);

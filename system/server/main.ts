@@ -4,15 +4,10 @@
  * Exit codes: 0 after a graceful SIGTERM/SIGINT, 1 on a runtime failure, 2 on bad config.
  */
 import { ConfigError } from '../config/config-error.js';
+import { configPath } from '../config/config-path.js';
 import { formatLine, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
 import { describeServerConfig, loadServerConfig } from './config.js';
 import { LotteryServer } from './server.js';
-
-function configPath(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  const i = argv.indexOf('--config');
-  if (i >= 0 && argv[i + 1] !== undefined) return argv[i + 1];
-  return env.SERVER_CONFIG || undefined;
-}
 
 async function main(): Promise<void> {
   const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
@@ -42,7 +37,7 @@ async function main(): Promise<void> {
 
   let loaded;
   try {
-    loaded = loadServerConfig(configPath(process.argv.slice(2), process.env));
+    loaded = loadServerConfig(configPath(process.argv.slice(2), process.env, 'SERVER_CONFIG'));
   } catch (err) {
     log.error('config', 'fail', { error: (err as Error).message });
     process.exitCode = err instanceof ConfigError ? 2 : 1;

@@ -1,6 +1,7 @@
 /** The whole system in one process over loopback: agencies, draw, winners, notifications. */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SIZES, generateDataset } from '../dataset/dataset.js';
 import { ErrorCode } from '../protocol/constants.js';
 import { encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
 import { RawPeer } from '../testing/raw-peer.js';
@@ -32,6 +33,25 @@ async function runAgencies(agencies: number, betsPer: (a: number) => number) {
 }
 
 describe('agencies against one server', () => {
+  it('5 agencies on the default dataset (78,697 bets): every bet stored once, each agency exactly the manifest\'s winners', async () => {
+    const manifest = await generateDataset({ dir: join(dir.path, 'data') });
+    expect(manifest.agencies.map((a) => a.bets)).toEqual([...DEFAULT_SIZES]);
+    const ts = await startTestServer(dir.path, { agencies: 5 });
+    try {
+      const runs = manifest.agencies.map((a) => startTestClient(ts.port, a.agency, join(dir.path, 'data', a.file)));
+      const outcomes = await Promise.all(runs.map((r) => r.outcome));
+      outcomes.forEach((o, i) => expect(o).toMatchObject({ kind: 'finished', bets: manifest.agencies[i]?.bets, winners: manifest.agencies[i]?.winners }));
+    } finally {
+      await ts.stop();
+    }
+    const rows = readStoredRows(ts.betsFile);
+    expect(rows).toHaveLength(78_697);
+    expect(duplicates(rows)).toEqual([]);
+    expect(Object.fromEntries(countByAgency(rows))).toEqual(Object.fromEntries(manifest.agencies.map((a) => [a.agency, a.bets])));
+    expect(linesOf(ts.sink, 'sorteo', 'success')[0]).toMatch(/apuestas: 78697 \| ganadores: 47$/);
+  });
+
+
   it('50 agencies at once: every bet stored once, each agency gets exactly its own winners', async () => {
     const { ts, expected, outcomes } = await runAgencies(50, (a) => 200 + a * 7);
     const rows = readStoredRows(ts.betsFile);

@@ -5,6 +5,11 @@
 import { CsvParser } from '../../system/csv/csv-parser.js';
 import type { Timeline, TimelineEntry } from '../run/timeline.js';
 
+/** A process's log contradicts itself (say, a winners count and the documents listed). */
+export class InconsistentLogError extends Error {
+  override readonly name = 'InconsistentLogError';
+}
+
 export interface StoredBetRow {
   readonly agency: number;
   readonly firstName: string;
@@ -85,7 +90,7 @@ export function reportedWinners(timeline: Timeline, service: string): string[] |
   // Only the lines after the last answer (a client restarted after the draw answers again).
   const parts = timeline.select({ source: service, action: 'ganadores', result: 'success', where: (e) => e.seq > answer.seq });
   const documents = parts.flatMap((e) => (e.event?.details.dnis ?? '').split(',').filter((d) => d !== ''));
-  if (documents.length !== expected) throw new Error(`${service} said ${expected} winners but logged ${documents.length} documents`);
+  if (documents.length !== expected) throw new InconsistentLogError(`${service} said ${expected} winners but logged ${documents.length} documents`);
   return documents;
 }
 

@@ -57,8 +57,7 @@ class Reader {
 
   /** The rest of the payload as UTF-8 text (checked to be valid UTF-8). */
   restText(): string {
-    const s = this.text(this.buf.length - this.pos);
-    return s;
+    return this.text(this.buf.length - this.pos);
   }
 
   rest(): Buffer {

@@ -39,7 +39,7 @@ export class BetStore {
   private writing: Promise<void> | undefined;
   private failure: StorageError | undefined;
   private closed = false;
-  /** Groups written and batches in them, for the benchmark's curiosity. */
+  /** Groups written and the batches in them: how much group commit saves. */
   readonly stats = { groups: 0, batches: 0 };
 
   private constructor(

@@ -129,7 +129,7 @@ async function resolveBase(spec: ImageSpec, override: string | undefined, s: Set
   const wanted = override ?? spec.publicBase;
   const present = await s.docker.inspectImage(wanted);
   if (present !== undefined) return { ref: wanted, id: present.id, source: override ? 'override' : 'public' };
-  let reason = 'pulling is off (TP0_IMAGES_PULL=0)';
+  let reason = 'pulling is off (TP0_IMAGES_PULL=0 or pull: false)';
   if (s.pull) {
     const started = performance.now();
     try {

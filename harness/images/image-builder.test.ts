@@ -75,7 +75,7 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('ensureImage', () => {
   it('falls back to the local base after a failed pull, then skips an unchanged rebuild without pulling', async () => {
-    const first = await ensureImage(spec, { docker, rootDir: root, log: quiet });
+    const first = await ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true });
     expect(first.built).toBe(true);
     expect(first.base).toMatchObject({ ref: LOCAL_NODE_BASE, source: 'local' });
     expect(docker.calls).toEqual(['pull node:20-bookworm-slim', `import ${LOCAL_NODE_BASE}`, `build ${spec.tag} FROM ${LOCAL_NODE_BASE}`]);
@@ -83,16 +83,16 @@ describe('ensureImage', () => {
     expect(docker.images.get(spec.tag)?.labels[BASE_SOURCE_LABEL]).toBe('local');
 
     docker.calls.length = 0;
-    const second = await ensureImage(spec, { docker, rootDir: root, log: quiet });
+    const second = await ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true });
     expect(second).toMatchObject({ built: false, id: first.id, hash: first.hash });
     expect(docker.calls).toEqual([]);
   });
 
   it('rebuilds when a context file changes', async () => {
-    const first = await ensureImage(spec, { docker, rootDir: root, log: quiet });
+    const first = await ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true });
     writeFileSync(join(root, 'dist/server.js'), 'console.log("changed");\n');
     docker.calls.length = 0;
-    const second = await ensureImage(spec, { docker, rootDir: root, log: quiet });
+    const second = await ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true });
     expect(second.built).toBe(true);
     expect(second.hash).not.toBe(first.hash);
     expect(docker.calls).toEqual(['pull node:20-bookworm-slim', `build ${spec.tag} FROM ${LOCAL_NODE_BASE}`]);
@@ -100,10 +100,10 @@ describe('ensureImage', () => {
 
   it('uses the public base when present, and pulls it when it can', async () => {
     docker.pullable.add('node:20-bookworm-slim');
-    const pulled = await ensureImage(spec, { docker, rootDir: root, log: quiet });
+    const pulled = await ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true });
     expect(pulled.base.source).toBe('pulled');
     docker.calls.length = 0;
-    const again = await ensureImage(spec, { docker, rootDir: root, log: quiet });
+    const again = await ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true });
     expect(again).toMatchObject({ built: false, base: { source: 'public', ref: 'node:20-bookworm-slim' } });
     expect(docker.calls).toEqual([]);
   });
@@ -116,7 +116,7 @@ describe('ensureImage', () => {
   it('fails clearly on a missing forced base or a missing input file', async () => {
     await expect(ensureImage(spec, { docker, rootDir: root, log: quiet, baseImage: 'nope:1' })).rejects.toThrow(ImageBuildError);
     rmSync(join(root, 'dist/server.js'));
-    await expect(ensureImage(spec, { docker, rootDir: root, log: quiet })).rejects.toThrow(/cannot read dist\/server\.js \(run `npm run build` first\)/);
+    await expect(ensureImage(spec, { docker, rootDir: root, log: quiet, pull: true })).rejects.toThrow(/cannot read dist\/server\.js \(run `npm run build` first\)/);
   });
 });
 

@@ -14,7 +14,6 @@ import {
   encodeError,
   encodeMessage,
   encodeWinnersAnswer,
-  fitsInOneFrame,
 } from './serializer.js';
 
 const BET: BetFields = { firstName: 'Santiago Lionel', lastName: 'Lorca', document: '30904465', birthdate: '1999-03-17', number: '7574' };
@@ -109,11 +108,6 @@ describe('sizes', () => {
     const bets = [BET, ACCENTED];
     const frame = encodeBatch(batchOf(1, 0, bets));
     expect(frame.length).toBe(batchFrameSize(betWireSize(BET) + betWireSize(ACCENTED)));
-  });
-
-  it('fitsInOneFrame draws the line at 8192 bytes', () => {
-    expect(fitsInOneFrame(MAX_FRAME_SIZE - batchFrameSize(0))).toBe(true);
-    expect(fitsInOneFrame(MAX_FRAME_SIZE - batchFrameSize(0) + 1)).toBe(false);
   });
 
   it('a batch filled to exactly 8192 bytes is encoded; one byte more throws FrameTooLargeError', () => {

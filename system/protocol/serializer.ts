@@ -93,11 +93,6 @@ export function batchFrameSize(betsBytes: number): number {
   return BATCH_OVERHEAD + betsBytes;
 }
 
-/** Does a bet of this wire size fit in a frame at all (alone in a batch)? */
-export function fitsInOneFrame(betBytes: number): boolean {
-  return batchFrameSize(betBytes) <= MAX_FRAME_SIZE;
-}
-
 export function encodeHello(m: Omit<MessageOf<'hello'>, 'type'>): Buffer {
   return new Writer(MessageCode.hello, U32_SIZE).u32(m.agency).finish();
 }

@@ -4,7 +4,8 @@
  */
 import { type LogEvent, parseLogLine } from '../logs/log-grammar.js';
 
-export type EntryKind = 'log' | 'exit' | 'fault' | 'note';
+/** A fault entry marks an injection; its heal entry (same `faultId`) marks when it was undone. */
+export type EntryKind = 'log' | 'exit' | 'fault' | 'heal' | 'note';
 
 export interface TimelineEntry {
   readonly seq: number;
@@ -17,6 +18,10 @@ export interface TimelineEntry {
   /** The parsed course log line, when the text is one. */
   readonly event: LogEvent | undefined;
   readonly exitCode?: number;
+  /** Fault and heal entries: which fault (a heal names the fault it undoes). */
+  readonly faultId?: number;
+  /** Fault and heal entries: the services the fault hit. */
+  readonly targets?: readonly string[];
 }
 
 /** Which entries a wait or a query is about. */

@@ -24,7 +24,7 @@ export interface ServerIniConfig {
 
 export interface ClientYamlConfig {
   readonly id?: number;
-  readonly server: { readonly address: string };
+  readonly server: { readonly address: string; readonly timeout?: string };
   readonly loop: { readonly amount: number; readonly period: string };
   readonly log: { readonly level: string };
   readonly batch: { readonly maxAmount: number; readonly window?: number; readonly period?: string };
@@ -49,7 +49,7 @@ export const DEFAULT_SERVER_INI: ServerIniConfig = {
 };
 
 export const DEFAULT_CLIENT_YAML: ClientYamlConfig = {
-  server: { address: `server:${SERVER_PORT}` },
+  server: { address: `server:${SERVER_PORT}`, timeout: '10s' },
   loop: { amount: 30, period: '2s' },
   log: { level: 'INFO' },
   batch: { maxAmount: 100, window: 16, period: '0s' },

@@ -44,6 +44,8 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
 type Inbox = AsyncIterator<Message>;
 
 const WINNERS_PER_LINE = 100;
+/** How many answer timeouts the client waits for its winners (the draw waits for every agency). */
+const WINNERS_WAIT_FACTOR = 6;
 
 export class AgencyClient {
   private current: Transport | undefined;
@@ -104,16 +106,18 @@ export class AgencyClient {
   private async converse(t: Transport, onProgress: () => void): Promise<readonly string[]> {
     const agency = this.config.id;
     const inbox = t.messages()[Symbol.asyncIterator]();
-    await t.send(encodeHello({ agency }));
-    const status = await expect(inbox, 'status');
+    const answerMs = this.config.answerTimeoutMs;
+    await within(t.send(encodeHello({ agency })), answerMs, 'sending "hello"', t);
+    const status = await within(expect(inbox, 'status'), answerMs, 'an answer to "hello"', t);
     onProgress();
     if (status.stored > 0) this.log.info('reanudar', 'in_progress', { agencia: agency, apuestas_guardadas: status.stored });
     await this.sendBets(t, inbox, status.stored);
-    await t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]);
+    await within(t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]), answerMs, 'sending "done"', t);
     this.log.info('notificacion_enviada', 'success', { agencia: agency, apuestas: this.validBets });
     const winners: string[] = [];
     for (;;) {
-      const part = await expect(inbox, 'winners');
+      // The draw waits for every agency: a longer wait is normal here, but not an endless one.
+      const part = await within(expect(inbox, 'winners'), answerMs * WINNERS_WAIT_FACTOR, 'the winners', t);
       winners.push(...part.documents);
       if (part.last) break;
     }
@@ -135,7 +139,7 @@ export class AgencyClient {
     let sent = stored;
     const settleOldest = async () => {
       const batch = inflight.shift() as Batch;
-      const result = await expect(inbox, 'batch_result');
+      const result = await within(expect(inbox, 'batch_result'), this.config.answerTimeoutMs, `the answer to the batch at bet ${batch.firstIndex}`, t);
       if (result.firstIndex !== batch.firstIndex) {
         throw new ClientFailure(`answer for bet ${result.firstIndex} arrived while bet ${batch.firstIndex} was expected`);
       }
@@ -158,7 +162,7 @@ export class AgencyClient {
       const frame = this.source.single
         ? encodeBet({ agency, index: batch.firstIndex, bet: betAt(batch.text, scanBets(batch.text, 1), 0) })
         : encodeBatchText({ agency, firstIndex: batch.firstIndex, count: batch.count, text: batch.text }, batch.textBytes);
-      await t.send(frame);
+      await within(t.send(frame), this.config.answerTimeoutMs, `sending the batch at bet ${batch.firstIndex}`, t);
       inflight.push(batch);
       await sleep(batchPeriodMs, this.signal);
     };
@@ -198,6 +202,26 @@ async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise
     throw TRANSIENT_CODES.has(m.code) ? new TransientError(text) : new ClientFailure(text);
   }
   throw new ClientFailure(`expected "${type}" from the server, got "${m.type}"`);
+}
+
+/**
+ * Bounds a wait on the server. A silent peer (a network partition, a frozen server) would
+ * otherwise hold the client forever: past `ms`, the connection is destroyed and the wait fails
+ * with a TransientError, so the client reconnects and resumes from the server's count.
+ */
+async function within<T>(work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      t.destroy();
+      reject(new TransientError(`no progress from the server for ${ms} ms while waiting for ${what}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function isTransient(err: unknown): boolean {

@@ -8,6 +8,8 @@ import { type Level, parseLevel } from '../log/logger.js';
 export interface ClientConfig {
   readonly id: number;
   readonly server: { readonly host: string; readonly port: number };
+  /** How long the client waits for an answer (or for a send to be accepted) before it reconnects. */
+  readonly answerTimeoutMs: number;
   /** Consecutive connection attempts before giving up. */
   readonly loopAmount: number;
   /** Longest wait between two connection attempts (the backoff's cap). */
@@ -25,6 +27,7 @@ export interface ClientConfig {
 export const DEFAULT_CLIENT_CONFIG: ClientConfig = {
   id: 1,
   server: { host: 'server', port: 12345 },
+  answerTimeoutMs: 10_000,
   loopAmount: 30,
   loopPeriodMs: 2000,
   logLevel: 'INFO',
@@ -41,6 +44,7 @@ type Setter = (c: Mutable<ClientConfig>, value: string, key: string) => void;
 const SETTINGS: readonly { path: readonly string[]; env: string; set: Setter }[] = [
   { path: ['id'], env: 'CLI_ID', set: (c, v, k) => (c.id = parseInteger(k, v, 1, 0xffff_ffff)) },
   { path: ['server', 'address'], env: 'CLI_SERVER_ADDRESS', set: (c, v, k) => (c.server = parseAddress(k, v)) },
+  { path: ['server', 'timeout'], env: 'CLI_SERVER_TIMEOUT', set: (c, v, k) => (c.answerTimeoutMs = positiveDuration(k, v)) },
   { path: ['loop', 'amount'], env: 'CLI_LOOP_AMOUNT', set: (c, v, k) => (c.loopAmount = parseInteger(k, v, 1, 1_000_000)) },
   { path: ['loop', 'period'], env: 'CLI_LOOP_PERIOD', set: (c, v, k) => (c.loopPeriodMs = parseDuration(k, v)) },
   { path: ['log', 'level'], env: 'CLI_LOG_LEVEL', set: (c, v, k) => (c.logLevel = levelOf(k, v)) },
@@ -56,6 +60,12 @@ function levelOf(key: string, value: string): Level {
   } catch (err) {
     throw new ConfigError(`${key}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+function positiveDuration(key: string, value: string): number {
+  const ms = parseDuration(key, value);
+  if (ms <= 0) throw new ConfigError(`${key}: must be longer than 0, got ${value}`);
+  return ms;
 }
 
 function nonEmpty(key: string, value: string): string {
@@ -111,6 +121,7 @@ export function describeClientConfig(loaded: LoadedClientConfig): Record<string,
     config_file: loaded.source,
     id: c.id,
     server_address: `${c.server.host}:${c.server.port}`,
+    server_timeout: `${c.answerTimeoutMs}ms`,
     loop_amount: c.loopAmount,
     loop_period: `${c.loopPeriodMs}ms`,
     log_level: c.logLevel,

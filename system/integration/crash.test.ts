@@ -139,3 +139,26 @@ describe('a client killed and restarted', () => {
     }
   });
 });
+
+describe('a frozen server (SIGSTOP), as a pause or a partition looks to a client', () => {
+  it('the client gives up on the silent connection after its answer timeout, reconnects once the server thaws, and finishes exactly once', async () => {
+    const server = await startServerProcess(serverEnv(1));
+    children.push(server.run);
+    const file = join(dir.path, 'agency-1.csv');
+    const winners = writeAgencyFile(file, 1, 3000);
+    const client = startTestClient(server.port, 1, file, { ...patient, answerTimeoutMs: 400 });
+
+    await server.run.waitFor(/action: apuesta_recibida \| result: success/, 10);
+    server.run.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 1500));
+    const stalled = client.sink.lines.filter((l) => l.includes('no progress from the server for 400 ms'));
+    expect(stalled.length).toBeGreaterThan(0);
+    server.run.kill('SIGCONT');
+
+    expect(await client.outcome).toMatchObject({ kind: 'finished', bets: 3000, winners });
+    const rows = readStoredRows(join(dir.path, 'out', 'bets.csv'));
+    expect(rows).toHaveLength(3000);
+    expect(duplicates(rows)).toEqual([]);
+    expect(server.run.count(/action: sorteo \| result: success/)).toBe(1);
+  });
+});

@@ -50,6 +50,7 @@ export class BetStore {
     private committedLength: number,
     private readonly counts: Map<number, number>,
     private readonly done: Set<number>,
+    private drawRecord: RecordedDraw | undefined,
     private readonly log: Logger,
   ) {}
 
@@ -74,10 +75,10 @@ export class BetStore {
         else counts.set(agency, (counts.get(agency) ?? 0) + 1);
       });
       if (malformed > 0) log.warn('abrir_almacenamiento', 'fail', { path, malformed_rows: malformed });
-      const done = await readDoneJournal(doneJournal);
+      const { done, draw } = await readDoneJournal(doneJournal);
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       log.info('abrir_almacenamiento', 'success', { path, bets: total, agencies: counts.size, done: done.size });
-      return new BetStore(path, data, commit, doneJournal, length, counts, done, log);
+      return new BetStore(path, data, commit, doneJournal, length, counts, done, draw, log);
     } catch (err) {
       await Promise.allSettled(opened.map((fh) => fh.close()));
       throw err instanceof StorageError ? err : new StorageError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
@@ -199,6 +200,18 @@ export class BetStore {
     return true;
   }
 
+  /** The draw, if one was recorded (by this process or one before it). */
+  get recordedDraw(): RecordedDraw | undefined {
+    return this.drawRecord;
+  }
+
+  /** Records that the draw ran, with its totals; durable when it resolves (before any winner is told). */
+  async recordDraw(draw: RecordedDraw): Promise<void> {
+    await this.doneJournal.appendFile(`draw ${draw.bets} ${draw.winners}\n`);
+    await this.doneJournal.datasync();
+    this.drawRecord = draw;
+  }
+
   /** Streams the committed rows; see scanLines. */
   scan(onLine: (buf: Buffer, start: number, end: number) => void): Promise<number> {
     return scanLines(this.path, this.committedLength, onLine);
@@ -233,16 +246,27 @@ function dropBytes(buffers: Buffer[], n: number): Buffer[] {
   return out;
 }
 
-async function readDoneJournal(fh: FileHandle): Promise<Set<number>> {
+/** The draw as recorded in the journal (`draw <bets> <winners>`): it ran once and is final. */
+export interface RecordedDraw {
+  readonly bets: number;
+  readonly winners: number;
+}
+
+const DRAW_LINE = /^draw (\d+) (\d+)$/;
+
+async function readDoneJournal(fh: FileHandle): Promise<{ done: Set<number>; draw: RecordedDraw | undefined }> {
   const bytes = await fh.readFile();
   // A torn last line (no LF) was never acknowledged as durable: cut it so the next append starts clean.
   const keep = bytes.lastIndexOf(0x0a) + 1;
   if (keep < bytes.length) await fh.truncate(keep);
   const done = new Set<number>();
+  let draw: RecordedDraw | undefined;
   for (const line of bytes.toString('utf8', 0, keep).split('\n')) {
     if (/^\d+$/.test(line)) done.add(Number(line));
+    const d = DRAW_LINE.exec(line);
+    if (d) draw = { bets: Number(d[1]), winners: Number(d[2]) };
   }
-  return done;
+  return { done, draw };
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -66,6 +66,37 @@ describe('Lottery positions', () => {
     expect(lottery.accept(1, 200, batchOf(1, 200, bets(1, 200, 1)))).toMatchObject({ kind: 'rejected', code: ErrorCode.BETTING_CLOSED });
   });
 
+  it('a restarted server recovers the recorded draw (sorteo_recuperado) instead of drawing again', async () => {
+    lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 300)));
+    lottery.accept(2, 0, batchOf(2, 0, bets(2, 0, 300)));
+    await lottery.notifyDone(1);
+    await lottery.notifyDone(2);
+    const before = await lottery.winnersOf(1);
+    await store.close();
+
+    store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink));
+    expect(store.recordedDraw).toEqual({ bets: 600, winners: before.length + (await lottery.winnersOf(2)).length });
+    lottery = new Lottery(store, 2, new Logger('INFO', sink));
+    lottery.start();
+    expect(await lottery.winnersOf(1)).toEqual(before);
+    expect(sink.lines.filter((l) => l.includes('action: sorteo | result: success'))).toHaveLength(1);
+    expect(sink.lines.filter((l) => l.includes('action: sorteo_recuperado | result: success | apuestas: 600'))).toHaveLength(1);
+  });
+
+  it('refuses to serve winners when the stored bets no longer match the recorded draw', async () => {
+    lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 100)));
+    lottery.accept(2, 0, batchOf(2, 0, bets(2, 0, 100)));
+    await lottery.notifyDone(1);
+    await lottery.notifyDone(2);
+    await lottery.winnersOf(1);
+    await store.recordDraw({ bets: 150, winners: 0 });
+    await store.close();
+    store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink));
+    lottery = new Lottery(store, 2, new Logger('INFO', sink));
+    lottery.start();
+    await expect(lottery.winnersOf(1)).rejects.toThrow(/differ from the recorded draw \(150 bets/);
+  });
+
   it('shutdown wakes a waiting winners query', async () => {
     const waiting = lottery.winnersOf(1);
     lottery.shutdown();

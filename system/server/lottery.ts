@@ -141,11 +141,21 @@ export class Lottery {
         list.push(rowDocument(buf, start, end));
         winners.set(agency, list);
       });
-      this.winners = winners;
-      this.state = 'drawn';
       let count = 0;
       for (const list of winners.values()) count += list.length;
-      this.log.info('sorteo', 'success', { apuestas: bets, ganadores: count });
+      const recorded = this.store.recordedDraw;
+      if (recorded === undefined) {
+        // The first draw: recorded durably before any winner is told, so it happens once.
+        await this.store.recordDraw({ bets, winners: count });
+        this.log.info('sorteo', 'success', { apuestas: bets, ganadores: count });
+      } else if (recorded.bets === bets && recorded.winners === count) {
+        // A restart after the draw: the same result, read again from the same bets.
+        this.log.info('sorteo_recuperado', 'success', { apuestas: bets, ganadores: count });
+      } else {
+        throw new Error(`the stored bets (${bets} bets, ${count} winners) differ from the recorded draw (${recorded.bets} bets, ${recorded.winners} winners)`);
+      }
+      this.winners = winners;
+      this.state = 'drawn';
       this.settleDraw.resolve();
     } catch (err) {
       this.state = 'failed';

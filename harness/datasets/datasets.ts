@@ -16,6 +16,7 @@ import {
   generateDataset,
   readManifest,
 } from '../../system/dataset/dataset.js';
+import { checkBet } from '../../system/domain/validation.js';
 
 export interface DatasetAgency {
   readonly agency: number;
@@ -117,16 +118,32 @@ export class Datasets {
   }
 }
 
-/** The documents of an agency file's rows, in file order (to check what was stored against it). */
-export async function agencyDocuments(dataset: PreparedDataset, agency: number): Promise<string[]> {
+/** One row of an agency file: its five fields, and whether the client will send it (a valid bet). */
+export interface AgencyRow {
+  readonly fields: readonly [firstName: string, lastName: string, document: string, birthdate: string, number: string];
+  readonly valid: boolean;
+}
+
+/** Every 5-field row of an agency file, in file order, each marked valid or not as the client judges it. */
+export async function agencyRows(dataset: PreparedDataset, agency: number): Promise<AgencyRow[]> {
   const entry = dataset.agencies.find((a) => a.agency === agency);
   if (!entry) throw new DatasetError(`the dataset has no agency ${agency}`);
   const parser = new CsvParser();
-  const documents: string[] = [];
+  const rows: AgencyRow[] = [];
   const take = (records: ReturnType<CsvParser['push']>) => {
-    for (const r of records) if (r.kind === 'row' && r.fields.length === 5) documents.push(r.fields[2] as string);
+    for (const r of records) {
+      if (r.kind !== 'row' || r.fields.length !== 5) continue;
+      const fields = r.fields as unknown as AgencyRow['fields'];
+      const [firstName, lastName, document, birthdate, number] = fields;
+      rows.push({ fields, valid: checkBet(agency, { firstName, lastName, document, birthdate, number }) === undefined });
+    }
   };
   for await (const chunk of createReadStream(join(dataset.dir, entry.file), { encoding: 'utf8' })) take(parser.push(chunk as string));
   take(parser.end());
-  return documents;
+  return rows;
+}
+
+/** The documents of an agency file's rows, in file order (to check what was stored against it). */
+export async function agencyDocuments(dataset: PreparedDataset, agency: number): Promise<string[]> {
+  return (await agencyRows(dataset, agency)).map((r) => r.fields[2]);
 }

@@ -7,7 +7,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerClient } from '../docker/docker-client.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
-import type { Fault, FaultContext, FaultOutcome, Trigger } from '../faults/faults.js';
+import { checkRun } from '../checker/set-checker.js';
+import type { CheckResult } from '../checker/check-result.js';
+import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
 import type { MockServer, Probe, ProbeContext } from '../probes/probes.js';
 import {
   betsSentBy,
@@ -113,6 +115,24 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   async fireWhen(trigger: Trigger, fault: Fault): Promise<FaultOutcome> {
     await trigger.wait(this.timeline);
     return this.fire(fault);
+  }
+
+  /** Runs a helper container in `target`'s network namespace that applies `shaping` until healed. */
+  async shapeNetwork(target: ContainerHandle, shaping: Shaping): Promise<ShapedContainer> {
+    throw new FaultError(`network shaping (${shaping.type}) on ${target.service} is not available yet`);
+  }
+
+  /** Whether the service's container is running now (not stopped, not exited). */
+  async isRunning(service: string): Promise<boolean> {
+    return (await this.service(service).inspect())?.running === true;
+  }
+
+  /** The exactly-once checker over the run as it stands (call it once every fault is healed). */
+  async check(): Promise<CheckResult> {
+    const dataset = this.parts.dataset;
+    if (!dataset) throw new FaultError('the checker needs a dataset: this run has none');
+    const result = await this.result();
+    return checkRun({ dataset, agencies: result.agencies, timeline: this.timeline, stored: result.stored });
   }
 
   probe<R>(probe: Probe<R>): Promise<R> {

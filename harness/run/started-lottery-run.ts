@@ -21,6 +21,7 @@ import {
   type StoredBets,
 } from '../results/run-result.js';
 import { readSingleFile } from '../results/tar-file.js';
+import { renderTimelineReport } from '../report/timeline-report.js';
 import { ContainerHandle } from './container-handle.js';
 import { BETS_FILE_IN_CONTAINER } from './run-config.js';
 import type { RunIdentity } from './run-identity.js';
@@ -186,7 +187,14 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     };
   }
 
-  /** Every container's log, bets.csv and the event timeline, into `dir`. */
+  /** The run's timeline as a self-contained HTML page, with the checker's summary when it can run. */
+  async report(facts: Readonly<Record<string, string>> = {}, check?: CheckResult): Promise<string> {
+    let summary = check;
+    if (!summary && this.parts.dataset) summary = await this.check().catch(() => undefined);
+    return renderTimelineReport({ title: `run ${this.id}`, entries: this.timeline.entries, check: summary, facts: { run: this.id, dataset: this.parts.dataset?.description ?? 'none', ...facts } });
+  }
+
+  /** Every container's log, bets.csv, the event timeline and its HTML report, into `dir`. */
   async saveArtifacts(dir: string): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const sources = new Set(this.timeline.entries.map((e) => e.source));
@@ -195,6 +203,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
       writeFileSync(join(dir, `${source}.log`), text + '\n');
     }
     writeFileSync(join(dir, 'timeline.json'), JSON.stringify(this.timeline.entries, null, 1) + '\n');
+    writeFileSync(join(dir, 'report.html'), await this.report());
     try {
       const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
       writeFileSync(join(dir, 'bets.csv'), await readSingleFile(archive));

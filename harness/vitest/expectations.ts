@@ -2,6 +2,9 @@
 import { expect } from 'vitest';
 import { agencyDocuments, type PreparedDataset } from '../datasets/datasets.js';
 import type { RunResult, StoredBets } from '../results/run-result.js';
+import type { CheckResult } from '../checker/check-result.js';
+import { describeCheck } from '../checker/set-checker.js';
+import type { StartedLotteryRun } from '../run/started-lottery-run.js';
 
 function storedDocuments(stored: StoredBets, agency: number): string[] {
   return stored.rows.filter((r) => r.agency === agency).map((r) => r.document);
@@ -40,4 +43,15 @@ export function expectOwnWinners(result: RunResult, dataset: PreparedDataset): v
   for (const agency of result.agencies) {
     expect(agency.winners, `${agency.service}'s winners`).toEqual(dataset.agencies[agency.agency - 1]?.winners);
   }
+}
+
+/**
+ * The exactly-once checker is green: nothing lost, unexpected or duplicated, one draw, every
+ * agency its manifest's winners. Prints the checker's report (and the failure shows it).
+ */
+export async function expectCheckerGreen(run: StartedLotteryRun, label: string): Promise<CheckResult> {
+  const check = await run.check();
+  console.log(`[${label}] ${describeCheck(check)}`);
+  expect(check.valid, describeCheck(check)).toBe(true);
+  return check;
 }

@@ -110,7 +110,8 @@ export class LotteryServer {
       await listenerClosed;
       this.log.info('close', 'success', { resource: 'listener', port });
       await this.store.close();
-      this.log.info('shutdown', 'success', { signal });
+      // Peak resident memory of the whole process (kernel's maxrss, KiB → MiB), for capacity runs.
+      this.log.info('shutdown', 'success', { signal, peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024) });
     })();
     return this.shuttingDown;
   }

@@ -19,8 +19,9 @@ LOG_FILE="$STATE_DIR/dockerd.log"
 START_TIMEOUT_S="${TP0_DOCKERD_START_TIMEOUT:-60}"
 STOP_TIMEOUT_S="${TP0_DOCKERD_STOP_TIMEOUT:-30}"
 # Packages the testbed needs besides the engine: compose v1 for the compose scenario,
-# a static busybox for the local netcat-tester base image, iproute2 for network faults.
-EXTRA_PACKAGES=(docker-compose busybox-static iproute2)
+# a static busybox for the local netcat-tester base image, iptables and iproute2 for the
+# local net-tools base (packet loss, bandwidth), chromium to render the timeline report.
+EXTRA_PACKAGES=(docker-compose busybox-static iproute2 iptables chromium)
 
 say() { printf 'docker-engine: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }

@@ -35,9 +35,17 @@ export interface CheckInput {
   readonly stored: StoredBets;
 }
 
-/** The checker's name for a bet: its bets.csv row (`agency,first,last,document,birthdate,number`). */
+/** Joins a key's fields: cheaper than CSV quoting for 1.5 million keys; shown as CSV (showKey). */
+const SEP = '\u0000';
+
+/** The checker's identity of a bet: agency and the whole row, the number as stored (no leading zeros). */
 export function betKey(agency: number, firstName: string, lastName: string, document: string, birthdate: string, number: string | number): BetKey {
-  return formatRow([String(agency), firstName, lastName, document, birthdate, String(Number(number))]);
+  return `${agency}${SEP}${firstName}${SEP}${lastName}${SEP}${document}${SEP}${birthdate}${SEP}${Number(number)}`;
+}
+
+/** A key as its bets.csv row: `agency,first,last,document,birthdate,number`. */
+export function showKey(key: BetKey): string {
+  return formatRow(key.split(SEP));
 }
 
 function storedKey(r: StoredBetRow): BetKey {
@@ -66,7 +74,7 @@ function collect(name: CheckedSet['name'], meaning: string, entries: Iterable<[B
   for (const [key, n] of entries) {
     if (n <= 0) continue;
     count += n;
-    if (examples.length < EXAMPLES) examples.push(n > 1 ? `${key} (×${n})` : key);
+    if (examples.length < EXAMPLES) examples.push(n > 1 ? `${showKey(key)} (×${n})` : showKey(key));
   }
   return { name, meaning, count, examples };
 }

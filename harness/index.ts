@@ -17,3 +17,6 @@ export { composeModel, planServices } from './run/run-plan.js';
 export { cleanupStaleRuns } from './run/stale-cleanup.js';
 export { createDockerClient } from './docker/docker-client.js';
 export { startScenarioRun } from './vitest/scenario-run.js';
+export { Adversaries, ADVERSARY_AGENCY, type BatchAttack, type FloodResult, type RawResult } from './probes/raw-probe.js';
+export { framingVerdict, decodeAnswer, type DecodedAnswer } from './probes/raw-payloads.js';
+export type { Probe } from './probes/probes.js';

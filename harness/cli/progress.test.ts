@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Timeline, type TimelineEntry } from '../run/timeline.js';
-import { applyEntry, initialProgress, milestones, ProgressView, reduceEntries, renderProgress } from './progress.js';
+import { applyEntry, faultLines, initialProgress, milestones, ProgressView, reduceEntries, renderProgress } from './progress.js';
 
 const T = '2026-01-01T00:00:00.000Z';
 
@@ -130,6 +130,42 @@ class FakeStream {
   }
 }
 
+/** A crash of client2 and its heal, as faults.ts records them, and a skip by the nemesis. */
+function faults(t: Timeline): void {
+  const targets = ['client2'];
+  t.add({ at: Date.now(), source: 'harness', kind: 'fault', text: 'crash client2 (SIGKILL, down 1500 ms) → client2', event: undefined, faultId: 1, targets });
+  t.add({ at: Date.now(), source: 'harness', kind: 'heal', text: 'healed: crash client2 (SIGKILL, down 1500 ms) → client2', event: undefined, faultId: 1, targets });
+  t.add({ at: Date.now(), source: 'harness', kind: 'note', text: 'nemesis skipped "pause client1 (1000 ms)": client1 is not running', event: undefined });
+  t.add({ at: Date.now(), source: 'harness', kind: 'note', text: 'log stream of client1 failed: x', event: undefined });
+}
+
+describe('a restarted client', () => {
+  it('is running again after a log line that follows its exit, and its final exit is said once more', () => {
+    const t = new Timeline();
+    line(t, 'client2', 'action: apuestas_enviadas | result: success | enviadas: 50');
+    exit(t, 'client2', 137);
+    const crashed = reduceEntries(two(), t.entries);
+    expect(crashed.agencies[1]?.exitCode).toBe(137);
+    line(t, 'client2', 'action: connect | result: success | server: server:12345');
+    const again = reduceEntries(two(), t.entries);
+    expect(again.agencies[1]).toMatchObject({ exitCode: undefined, sent: 50, connected: true });
+    exit(t, 'client2', 0);
+    expect(milestones(again, reduceEntries(two(), t.entries))).toEqual(['client2: exited with code 0']);
+  });
+});
+
+describe('faultLines', () => {
+  it('says each fault, each heal and what the nemesis skipped, nothing else', () => {
+    const t = wholeRun();
+    faults(t);
+    expect(faultLines(t.entries)).toEqual([
+      'fault: crash client2 (SIGKILL, down 1500 ms) → client2',
+      'healed: crash client2 (SIGKILL, down 1500 ms) → client2',
+      'nemesis skipped "pause client1 (1000 ms)": client1 is not running',
+    ]);
+  });
+});
+
 describe('ProgressView', () => {
   it('on a TTY redraws the block in place (cursor up, clear line)', () => {
     const stream = new FakeStream(true);
@@ -175,6 +211,36 @@ describe('ProgressView', () => {
     const view = new ProgressView(stream, two(), 'off');
     view.follow(wholeRun().entries);
     view.finish(wholeRun().entries);
+    expect(stream.text).toBe('');
+  });
+
+  it('without a TTY writes a line per fault and heal, in order with the milestones', () => {
+    const stream = new FakeStream(false);
+    const view = new ProgressView(stream, two());
+    const t = new Timeline();
+    faults(t);
+    line(t, 'client2', 'action: apuestas_enviadas | result: success | enviadas: 100');
+    view.update(t.entries);
+    expect(stream.text.split('\n').slice(0, 4)).toEqual([
+      'fault: crash client2 (SIGKILL, down 1500 ms) → client2',
+      'healed: crash client2 (SIGKILL, down 1500 ms) → client2',
+      'nemesis skipped "pause client1 (1000 ms)": client1 is not running',
+      'client2: all 100 bets sent',
+    ]);
+  });
+
+  it('on a TTY prints a fault where the block was, then the block again below it', () => {
+    const stream = new FakeStream(true);
+    const view = new ProgressView(stream, two());
+    const t = new Timeline();
+    view.update(t.entries);
+    stream.text = '';
+    t.add({ at: Date.now(), source: 'harness', kind: 'fault', text: 'pause server (1000 ms) → server', event: undefined, faultId: 1, targets: ['server'] });
+    view.update(t.entries);
+    expect(stream.text.startsWith('\x1b[3A\x1b[2Kfault: pause server (1000 ms) → server\n\x1b[2Kclient1')).toBe(true);
+    expect(stream.text.endsWith('\x1b[2Kdraw pending  ·  0/2 clients exited\n')).toBe(true);
+    stream.text = '';
+    view.update(t.entries);
     expect(stream.text).toBe('');
   });
 });

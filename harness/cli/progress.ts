@@ -1,8 +1,9 @@
 /**
  * Live progress of a run, from its timeline: per agency the bets sent out of its file's total
  * (the clients' `apuestas_enviadas` lines, detail `enviadas`), its winners and its exit; the
- * draw. The state and its rendering are pure functions of the entries; ProgressView only
- * feeds them and writes: redrawn in place on a TTY, a few plain lines otherwise.
+ * draw; and a line for each fault and heal (the nemesis's). The state and its rendering are
+ * pure functions of the entries; ProgressView only feeds them and writes: redrawn in place on a
+ * TTY (fault lines printed above the block), a few plain lines otherwise.
  */
 import type { TimelineEntry } from '../run/timeline.js';
 
@@ -43,8 +44,10 @@ function numberDetail(entry: TimelineEntry, key: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function agencyUpdate(a: AgencyProgress, entry: TimelineEntry): AgencyProgress {
-  if (entry.kind === 'exit') return { ...a, exitCode: entry.exitCode };
+function agencyUpdate(before: AgencyProgress, entry: TimelineEntry): AgencyProgress {
+  if (entry.kind === 'exit') return { ...before, exitCode: entry.exitCode };
+  // A log line after an exit: the container was started again (a fault's heal).
+  const a = before.exitCode !== undefined && entry.kind === 'log' ? { ...before, exitCode: undefined } : before;
   const event = entry.event;
   if (!event || event.result !== 'success') return a;
   switch (event.action) {
@@ -158,6 +161,17 @@ export function milestones(before: ProgressState, after: ProgressState): string[
   return [...sent, ...draw, ...winners, ...exits];
 }
 
+/** Lines for the faults among `entries`: each fault and heal, and what the nemesis skipped. */
+export function faultLines(entries: readonly TimelineEntry[]): string[] {
+  const lines: string[] = [];
+  for (const e of entries) {
+    if (e.kind === 'fault') lines.push(`fault: ${e.text}`);
+    else if (e.kind === 'heal') lines.push(e.text);
+    else if (e.kind === 'note' && e.text.startsWith('nemesis ')) lines.push(e.text);
+  }
+  return lines;
+}
+
 /** Where progress goes: stderr, usually. */
 export interface ProgressStream {
   readonly isTTY?: boolean;
@@ -198,10 +212,12 @@ export class ProgressView {
   update(entries: readonly TimelineEntry[]): void {
     if (this.finished) return;
     const before = this.state;
-    this.state = reduceEntries(this.state, entries.slice(this.seen));
+    const fresh = entries.slice(this.seen);
+    this.state = reduceEntries(this.state, fresh);
     this.seen = entries.length;
-    if (this.mode === 'live' && (this.state !== before || this.drawn === 0)) this.redraw();
-    if (this.mode === 'plain') for (const line of milestones(before, this.state)) this.stream.write(`${line}\n`);
+    const faults = faultLines(fresh);
+    if (this.mode === 'live' && (this.state !== before || this.drawn === 0 || faults.length > 0)) this.redraw(faults);
+    if (this.mode === 'plain') for (const line of [...faults, ...milestones(before, this.state)]) this.stream.write(`${line}\n`);
   }
 
   /** Stops following, after a last update; the last frame stays on screen. Later calls do nothing. */
@@ -213,12 +229,14 @@ export class ProgressView {
     this.finished = true;
   }
 
-  private redraw(): void {
+  /** Redraws the block; `above` are lines that stay, printed where the block was. */
+  private redraw(above: readonly string[] = []): void {
     // A pseudo-terminal without a size says 0: take the usual 80 × 24 then.
     const width = Math.max(20, (this.stream.columns || 80) - 1);
     const lines = renderProgress(this.state, Math.max(2, (this.stream.rows || 24) - 2)).map((l) => (l.length > width ? l.slice(0, width) : l));
     const up = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
-    this.stream.write(up + lines.map((l) => `\x1b[2K${l}\n`).join(''));
+    const kept = above.map((l) => (l.length > width ? l.slice(0, width) : l));
+    this.stream.write(up + [...kept, ...lines].map((l) => `\x1b[2K${l}\n`).join(''));
     this.drawn = lines.length;
   }
 }

@@ -1,15 +1,16 @@
 /**
  * `npx zx harness/run.mjs`: runs the lottery system once in Docker and reports what happened.
  *
- * engine check → images → dataset → start (network, server, clients) → live progress until
- * every client exited → SIGTERM to the server → results (logs, bets.csv) → removal of the run
- * → table or JSON. The run is removed on every path, also on SIGINT / SIGTERM (RunGuard).
+ * engine check → images → dataset → start (network, server, clients) → the nemesis's faults,
+ * when on, every one healed → live progress until every client exited → SIGTERM to the server
+ * → results (logs, bets.csv) → the exactly-once checker → the HTML report (--report) → removal
+ * of the run → table or JSON. The run is removed on every path, also on SIGINT / SIGTERM (RunGuard).
  * Returns the exit code (see cli-errors.ts); only the guard exits the process by itself.
  */
 import { performance } from 'node:perf_hooks';
+import type { CheckResult } from '../checker/check-result.js';
 import { Datasets, type PreparedDataset } from '../datasets/datasets.js';
 import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
-import { Faults } from '../faults/faults.js';
 import type { RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
 import { cleanupStaleRuns } from '../run/stale-cleanup.js';
@@ -19,7 +20,9 @@ import { ensureEngine } from './environment.js';
 import { initialProgress, ProgressView, reduceEntries, type ProgressStream } from './progress.js';
 import { RunGuard, type SignalSource } from './run-guard.js';
 import { DEFAULT_BATCH_MAX, datasetPlan, parseRunOptions, type RunOptions, USAGE } from './run-options.js';
-import { buildSummary, type Durations, renderSummary, type RunSummary } from './summary.js';
+import { fireNemesis, nemesisSeed, planNemesis } from './run-nemesis.js';
+import { finishReport, type ReportFacts } from './run-report.js';
+import { buildSummary, type Durations, type NemesisSummary, renderSummary, type RunSummary } from './summary.js';
 
 export interface CommandIo {
   readonly stdout: ProgressStream;
@@ -41,8 +44,11 @@ const now = (): number => performance.now();
 const span = (from: number | undefined, to: number | undefined): number | null =>
   from === undefined || to === undefined ? null : Math.round(to - from);
 
+/** The final stop of the server (not a fault): docker stop with this grace period. */
+const SERVER_STOP_GRACE_SECONDS = 10;
+
 function emptyDurations(): MutableDurations {
-  return { total: null, system: null, engineCheck: null, images: null, dataset: null, startup: null, sending: null, drawWait: null, winners: null, clients: null, serverStop: null, cleanup: null };
+  return { total: null, system: null, engineCheck: null, images: null, dataset: null, startup: null, sending: null, drawWait: null, winners: null, clients: null, serverStop: null, check: null, cleanup: null };
 }
 
 async function prepareDataset(options: RunOptions): Promise<PreparedDataset> {
@@ -68,6 +74,7 @@ function agencyOf(run: StartedLotteryRun, service: string): number {
 interface Outcome {
   readonly run: StartedLotteryRun | undefined;
   readonly result: RunResult | undefined;
+  readonly check?: CheckResult;
   readonly errors: string[];
 }
 
@@ -76,11 +83,16 @@ class RunCommand {
   private readonly docker: DockerClient;
   private readonly guard: RunGuard;
   private view: ProgressView | undefined;
+  /** The nemesis's seed (given or fresh); undefined without the nemesis. */
+  private readonly seed: number | undefined;
+  private nemesis: NemesisSummary | undefined;
 
   constructor(
     private readonly options: RunOptions,
     private readonly io: CommandIo,
   ) {
+    this.seed = nemesisSeed(options);
+    if (this.seed !== undefined) this.nemesis = { seed: this.seed, faults: options.faults, fired: null, skipped: null };
     this.docker = io.docker ?? createDockerClient();
     this.guard = new RunGuard({ docker: this.docker, signals: io.signals, exit: io.exit, log: (l) => this.note(l), onInterrupt: () => this.view?.finish() });
   }
@@ -109,7 +121,7 @@ class RunCommand {
     }
     const summary = this.summarize(dataset, outcome, setupError);
     if (this.options.json) this.io.stdout.write(`${JSON.stringify(summary)}\n`);
-    else this.io.stdout.write(renderSummary(summary));
+    else this.io.stdout.write(renderSummary(summary, outcome.check));
     return summary.exitCode;
   }
 
@@ -143,18 +155,23 @@ class RunCommand {
       .withDockerClient(this.docker);
     if (batchMax !== undefined) builder = builder.withClientConfig({ batch: { maxAmount: batchMax } });
     this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
-    let t = now();
+    const began = now();
+    let t = began;
     const run = await this.guard.start(builder.start());
     this.d.startup = span(t, now());
     this.note(`run ${run.id} started in ${((this.d.startup ?? 0) / 1000).toFixed(2)} s (network ${run.networkName})`);
     const errors: string[] = [];
     let result: RunResult | undefined;
+    let check: CheckResult | undefined;
     try {
+      const nemesis = this.seed === undefined ? undefined : planNemesis(run, this.seed, this.options.faults, (l) => this.note(l));
       const initial = initialProgress(run.clients.map((c) => ({ agency: agencyOf(run, c.service), service: c.service, total: dataset.agencies.find((a) => a.agency === agencyOf(run, c.service))?.bets })));
       const mode = !this.options.progress ? 'off' : this.io.stderr.isTTY ? 'live' : 'plain';
       this.view = new ProgressView(this.io.stderr, initial, mode);
       this.view.follow(run.timeline.entries);
       t = now();
+      // Every fault is healed before the wait: a crashed client not yet restarted has exited 137.
+      if (nemesis) this.nemesis = await fireNemesis(run, nemesis, errors);
       try {
         await run.waitForClients(timeoutSeconds * 1000);
       } catch (err) {
@@ -165,7 +182,8 @@ class RunCommand {
       if (this.guard.interrupted) return { run, result, errors };
       t = now();
       try {
-        await run.fire(Faults.sigterm('server'));
+        // The end of the run, not a fault: the report shows no unhealed SIGTERM.
+        await run.server.stop(SERVER_STOP_GRACE_SECONDS);
       } catch (err) {
         errors.push(`stopping the server failed: ${describeError(err)}`);
       }
@@ -174,6 +192,12 @@ class RunCommand {
         result = await run.result();
       } catch (err) {
         errors.push(`the results could not be collected: ${describeError(err)}`);
+      }
+      t = now();
+      check = await this.check(run, errors);
+      if (check) this.d.check = span(t, now());
+      if (this.options.report !== undefined && !this.guard.interrupted) {
+        await finishReport(run, this.options.report, this.reportFacts(run, began), check, (l) => this.note(l));
       }
       if (this.options.artifacts !== undefined && !this.guard.interrupted) {
         await run.saveArtifacts(this.options.artifacts).then(
@@ -192,7 +216,27 @@ class RunCommand {
     this.d.sending = span(times?.firstConnect, times?.lastBatch);
     this.d.drawWait = span(times?.lastBatch, times?.draw);
     this.d.winners = span(times?.draw, times?.lastWinners);
-    return { run, result, errors };
+    return { run, result, check, errors };
+  }
+
+  /** The exactly-once checker, once every fault is healed and the server stopped; not without clients. */
+  private async check(run: StartedLotteryRun, errors: string[]): Promise<CheckResult | undefined> {
+    if (this.options.clients === 0 || this.guard.interrupted) return undefined;
+    try {
+      return await run.check();
+    } catch (err) {
+      errors.push(`the exactly-once checker could not run: ${describeError(err)}`);
+      return undefined;
+    }
+  }
+
+  private reportFacts(run: StartedLotteryRun, began: number): ReportFacts {
+    return {
+      seed: this.seed === undefined ? 'none (no nemesis)' : `${this.seed} (${this.options.faults} faults; replay: --seed ${this.seed})`,
+      clients: String(this.options.clients),
+      dataset: `${run.dataset?.description ?? 'none'}${this.options.scale === 1 ? '' : `, scale ${this.options.scale}`}`,
+      'wall time': `${((now() - began) / 1000).toFixed(2)} s (start-up → checker)`,
+    };
   }
 
   private summarize(dataset: PreparedDataset | undefined, outcome: Outcome, setupError: unknown): RunSummary {
@@ -207,6 +251,9 @@ class RunCommand {
       result: outcome.result,
       draw,
       durations: this.d,
+      scale: this.options.scale,
+      nemesis: this.nemesis,
+      check: outcome.check,
       errors,
     });
     return setupError === undefined ? summary : { ...summary, exitCode: exitCodeFor(setupError) };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../checker/check-result.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
 import type { AgencyReport, RunResult } from '../results/run-result.js';
 import { buildSummary, type Durations, renderSummary, type SummaryInput } from './summary.js';
@@ -25,6 +26,7 @@ const durations: Durations = {
   winners: 10,
   clients: 1740,
   serverStop: 170,
+  check: 120,
   cleanup: 270,
 };
 
@@ -42,6 +44,34 @@ function result(over: Partial<RunResult> = {}): RunResult {
     failLines: [],
     ...over,
   };
+}
+
+function check(over: Partial<CheckResult> = {}): CheckResult {
+  return {
+    valid: true,
+    acknowledged: 350,
+    stored: 350,
+    sets: [
+      { name: 'lost', meaning: 'acknowledged to a client but not in bets.csv', count: 0, examples: [] },
+      { name: 'unexpected', meaning: "in bets.csv but not a valid bet of its agency's file", count: 0, examples: [] },
+      { name: 'duplicated', meaning: 'stored more times than its agency file holds it', count: 0, examples: [] },
+    ],
+    conditions: [
+      { name: 'bets.csv is well formed', ok: true, detail: '350 rows, 0 malformed' },
+      { name: 'the draw ran exactly once', ok: true, detail: '1 draw(s), over 350 bets, after all 2 agencies were done' },
+    ],
+    ...over,
+  };
+}
+
+function invalidCheck(): CheckResult {
+  const valid = check();
+  return check({
+    valid: false,
+    stored: 351,
+    sets: valid.sets.map((s) => (s.name === 'duplicated' ? { ...s, count: 1, examples: ['1,A,B,1,2000-01-01,7'] } : s)),
+    conditions: valid.conditions.map((c) => (c.name === 'the draw ran exactly once' ? { ...c, ok: false, detail: '2 draws' } : c)),
+  });
 }
 
 function input(over: Partial<SummaryInput> = {}): SummaryInput {
@@ -82,7 +112,34 @@ describe('buildSummary', () => {
       exitCodes: { client1: 0, client2: 0, server: 0 },
       durationsMs: durations,
       failLines: [],
+      scale: 1,
+      nemesis: null,
+      checker: null,
     });
+  });
+
+  it('puts the scale, the nemesis and the checker in the JSON', () => {
+    const nemesis = { seed: 42, faults: 6, fired: 5, skipped: 1 };
+    const s = buildSummary(input({ scale: 20, nemesis, check: check() }));
+    const json = JSON.parse(JSON.stringify(s)) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      ok: true,
+      scale: 20,
+      nemesis: { seed: 42, faults: 6, fired: 5, skipped: 1 },
+      checker: { valid: true, acknowledged: 350, stored: 350, sets: { lost: 0, unexpected: 0, duplicated: 0 }, failed: [] },
+    });
+  });
+
+  it('fails when the checker finds the run invalid, naming the sets and conditions', () => {
+    const s = buildSummary(input({ check: invalidCheck() }));
+    expect(s).toMatchObject({ ok: false, exitCode: 1 });
+    expect(s.checker).toEqual({ valid: false, acknowledged: 350, stored: 351, sets: { lost: 0, unexpected: 0, duplicated: 1 }, failed: ['the draw ran exactly once'] });
+    expect(s.reasons).toEqual(['the exactly-once checker found the run INVALID (1 duplicated; not: the draw ran exactly once)']);
+  });
+
+  it('keeps a checker that could not run as an error, and a nemesis that broke off', () => {
+    const s = buildSummary(input({ nemesis: { seed: 7, faults: 6, fired: null, skipped: null }, errors: ['the exactly-once checker could not run: no bets.csv'] }));
+    expect(s).toMatchObject({ ok: false, checker: null, nemesis: { seed: 7, fired: null }, reasons: ['the exactly-once checker could not run: no bets.csv'] });
   });
 
   it('fails when a client exited non-zero or did not exit', () => {
@@ -147,7 +204,31 @@ describe('renderSummary', () => {
     expect(text).toContain('draw:         2026-01-01T00:00:02.680Z, 350 bets, 3 winners');
     expect(text).toContain('system:       1.69 s');
     expect(text).toContain('total:        5.40 s');
+    expect(text).toContain('server stop 0.17 s, checker 0.12 s, clean-up 0.27 s)');
     expect(text.trimEnd().endsWith('OK: every client exited 0 and bets.csv holds the 350 bets sent')).toBe(true);
+    expect(text).not.toContain('checker:');
+    expect(text).not.toContain('nemesis:');
+  });
+
+  it("prints the checker's lines, the nemesis and its replay flag", () => {
+    const text = renderSummary(buildSummary(input({ nemesis: { seed: 42, faults: 6, fired: 5, skipped: 1 }, check: check() })), check());
+    expect(text).toContain('nemesis:      seed 42, 6 faults planned, 5 fired, 1 skipped (target not running) (replay: --seed 42)');
+    expect(text).toContain('\nchecker: VALID (350 acknowledged, 350 stored)\n  lost             0  acknowledged to a client but not in bets.csv\n');
+    expect(text).toContain('  ok   the draw ran exactly once: 1 draw(s), over 350 bets, after all 2 agencies were done');
+    expect(text.trimEnd().endsWith('OK: every client exited 0 and bets.csv holds the 350 bets sent, exactly once')).toBe(true);
+  });
+
+  it('prints an invalid check and fails the verdict with it', () => {
+    const text = renderSummary(buildSummary(input({ check: invalidCheck(), nemesis: { seed: 3, faults: 2, fired: null, skipped: null } })), invalidCheck());
+    expect(text).toContain('nemesis:      seed 3, 2 faults planned, broke off (replay: --seed 3)');
+    expect(text).toContain('checker: INVALID (350 acknowledged, 351 stored)');
+    expect(text).toContain('  duplicated       1  stored more times than its agency file holds it\n             e.g. 1,A,B,1,2000-01-01,7');
+    expect(text).toContain('  FAIL the draw ran exactly once: 2 draws');
+    expect(text).toContain('FAILED:\n  - the exactly-once checker found the run INVALID (1 duplicated; not: the draw ran exactly once)');
+  });
+
+  it('without the check itself, prints the checker verdict from the summary', () => {
+    expect(renderSummary(buildSummary(input({ check: check() })))).toContain('\nchecker: VALID (350 acknowledged, 350 stored)\n');
   });
 
   it('lists the fail lines, the warnings and why the run failed', () => {

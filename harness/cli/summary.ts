@@ -2,6 +2,8 @@
  * What a run command reports: the verdict (ok / why not), one JSON object (--json) and the
  * final table. Pure: built from the run's result, the dataset and the measured durations.
  */
+import type { CheckResult } from '../checker/check-result.js';
+import { describeCheck } from '../checker/set-checker.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
 import type { RunResult } from '../results/run-result.js';
 import { EXIT_FAILED, EXIT_OK } from './cli-errors.js';
@@ -28,6 +30,8 @@ export interface Durations {
   readonly clients: number | null;
   /** SIGTERM to the server → its exit. */
   readonly serverStop: number | null;
+  /** The exactly-once checker (it reads bets.csv once more). */
+  readonly check: number | null;
   /** Removing the containers and the network. */
   readonly cleanup: number | null;
 }
@@ -44,6 +48,26 @@ export interface AgencySummary {
   readonly exitCode: number | null;
 }
 
+/** The seeded fault schedule of a run (--nemesis / --seed). */
+export interface NemesisSummary {
+  readonly seed: number;
+  /** Faults planned. */
+  readonly faults: number;
+  /** Faults fired and skipped (their target had stopped); null when the schedule broke off. */
+  readonly fired: number | null;
+  readonly skipped: number | null;
+}
+
+/** The exactly-once checker's verdict, for the JSON. */
+export interface CheckerSummary {
+  readonly valid: boolean;
+  readonly acknowledged: number;
+  readonly stored: number;
+  readonly sets: { readonly lost: number; readonly unexpected: number; readonly duplicated: number };
+  /** Names of the conditions that do not hold. */
+  readonly failed: readonly string[];
+}
+
 export interface RunSummary {
   readonly ok: boolean;
   readonly exitCode: number;
@@ -55,6 +79,9 @@ export interface RunSummary {
   readonly clients: number;
   readonly dataset: { readonly description: string; readonly dir: string; readonly totalBets: number } | null;
   readonly batchMax: number | null;
+  /** Every generated agency size times this. */
+  readonly scale: number;
+  readonly nemesis: NemesisSummary | null;
   readonly betsSent: number;
   readonly betsStored: number | null;
   readonly winners: Readonly<Record<string, readonly string[] | null>>;
@@ -63,6 +90,8 @@ export interface RunSummary {
   readonly exitCodes: Readonly<Record<string, number | null>>;
   readonly durationsMs: Durations;
   readonly failLines: readonly string[];
+  /** Null when the checker did not run (no clients, the run broke). */
+  readonly checker: CheckerSummary | null;
 }
 
 export interface SummaryInput {
@@ -74,6 +103,11 @@ export interface SummaryInput {
   readonly result: RunResult | undefined;
   readonly draw: { readonly at: number; readonly bets: number | undefined; readonly winners: number | undefined } | undefined;
   readonly durations: Durations;
+  /** Defaults to 1. */
+  readonly scale?: number;
+  readonly nemesis?: NemesisSummary;
+  /** The exactly-once checker's result; undefined when it did not run. */
+  readonly check?: CheckResult;
   /** What went wrong while running (a timeout, bets.csv unreadable, …). */
   readonly errors: readonly string[];
 }
@@ -82,6 +116,22 @@ const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+export function checkerSummary(check: CheckResult): CheckerSummary {
+  const count = (name: 'lost' | 'unexpected' | 'duplicated'): number => check.sets.find((s) => s.name === name)?.count ?? 0;
+  return {
+    valid: check.valid,
+    acknowledged: check.acknowledged,
+    stored: check.stored,
+    sets: { lost: count('lost'), unexpected: count('unexpected'), duplicated: count('duplicated') },
+    failed: check.conditions.filter((c) => !c.ok).map((c) => c.name),
+  };
+}
+
+function invalidReason(c: CheckerSummary): string {
+  const sets = Object.entries(c.sets).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`);
+  return `the exactly-once checker found the run INVALID (${[...sets, ...c.failed.map((f) => `not: ${f}`)].join('; ') || 'see its lines'})`;
 }
 
 export function buildSummary(input: SummaryInput): RunSummary {
@@ -117,6 +167,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
   if (stored?.tornTail) warnings.push('bets.csv ends in the middle of a row');
   if (result && result.serverExitCode !== 0) warnings.push(`the server ${result.serverExitCode === undefined ? 'did not exit' : `exited with code ${result.serverExitCode}`} after SIGTERM`);
   if (input.clients > 0 && result && !input.draw) warnings.push('the server never logged the draw');
+  const checker = input.check ? checkerSummary(input.check) : null;
+  if (checker && !checker.valid) reasons.push(invalidReason(checker));
   const exitCodes: Record<string, number | null> = {};
   for (const a of agencies) exitCodes[a.service] = a.exitCode;
   if (result) exitCodes.server = orNull(result.serverExitCode);
@@ -132,6 +184,8 @@ export function buildSummary(input: SummaryInput): RunSummary {
     clients: input.clients,
     dataset: input.dataset ? { description: input.dataset.description, dir: input.dataset.dir, totalBets: input.dataset.totalBets } : null,
     batchMax: orNull(input.batchMax),
+    scale: input.scale ?? 1,
+    nemesis: input.nemesis ?? null,
     betsSent,
     betsStored: stored ? stored.lines : null,
     winners,
@@ -140,6 +194,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
     exitCodes,
     durationsMs: input.durations,
     failLines: result?.failLines ?? [],
+    checker,
   };
 }
 
@@ -161,8 +216,16 @@ function firstDocs(docs: readonly string[] | null | undefined, max = 3): string 
   return docs.slice(0, max).join(', ') + (docs.length > max ? ', …' : '');
 }
 
-/** The final report for a person: per agency, totals, the draw, durations, the verdict. */
-export function renderSummary(s: RunSummary): string {
+function nemesisLine(n: NemesisSummary): string {
+  const done = n.fired === null ? 'broke off' : `${n.fired} fired${n.skipped ? `, ${n.skipped} skipped (target not running)` : ''}`;
+  return `nemesis:      seed ${n.seed}, ${n.faults} faults planned, ${done} (replay: --seed ${n.seed})`;
+}
+
+/**
+ * The final report for a person: per agency, totals, the draw, the nemesis, the checker (its
+ * lines when `check` is given), durations, the verdict.
+ */
+export function renderSummary(s: RunSummary, check?: CheckResult): string {
   const out: string[] = [];
   const rows: string[][] = [['agency', 'service', 'in file', 'sent', 'winners', 'exit', 'first winners']];
   for (const a of s.agencies) {
@@ -179,18 +242,22 @@ export function renderSummary(s: RunSummary): string {
     `draw:         ${s.draw ? `${s.draw.at}${s.draw.bets === null ? '' : `, ${formatCount(s.draw.bets)} bets`}${s.draw.winners === null ? '' : `, ${s.draw.winners} winners`}` : 'none'}`,
   );
   out.push(`server:       exit code ${s.exitCodes.server ?? '-'} after SIGTERM`);
+  if (s.nemesis) out.push(nemesisLine(s.nemesis));
   const d = s.durationsMs;
   out.push(`system:       ${seconds(d.system)} (first connect → last winners answer: sending ${seconds(d.sending)}, until the draw ${seconds(d.drawWait)}, winners ${seconds(d.winners)})`);
   out.push(
-    `total:        ${seconds(d.total)} (engine ${seconds(d.engineCheck)}, images ${seconds(d.images)}, dataset ${seconds(d.dataset)}, start-up ${seconds(d.startup)}, clients ${seconds(d.clients)}, server stop ${seconds(d.serverStop)}, clean-up ${seconds(d.cleanup)})`,
+    `total:        ${seconds(d.total)} (engine ${seconds(d.engineCheck)}, images ${seconds(d.images)}, dataset ${seconds(d.dataset)}, start-up ${seconds(d.startup)}, clients ${seconds(d.clients)}, server stop ${seconds(d.serverStop)}, checker ${seconds(d.check)}, clean-up ${seconds(d.cleanup)})`,
   );
   if (s.failLines.length > 0) {
     out.push('', `"result: fail" lines (${s.failLines.length}):`);
     for (const line of s.failLines.slice(0, 20)) out.push(`  ${line}`);
     if (s.failLines.length > 20) out.push(`  … and ${s.failLines.length - 20} more`);
   }
+  if (check) out.push('', describeCheck(check));
+  else if (s.checker) out.push('', `checker: ${s.checker.valid ? 'VALID' : 'INVALID'} (${s.checker.acknowledged} acknowledged, ${s.checker.stored} stored)`);
   for (const w of s.warnings) out.push(`warning: ${w}`);
   out.push('');
-  out.push(s.ok ? `OK: every client exited 0 and bets.csv holds the ${formatCount(s.betsSent)} bets sent` : `FAILED:\n${s.reasons.map((r) => `  - ${r}`).join('\n')}`);
+  const checked = s.checker?.valid ? ', exactly once' : '';
+  out.push(s.ok ? `OK: every client exited 0 and bets.csv holds the ${formatCount(s.betsSent)} bets sent${checked}` : `FAILED:\n${s.reasons.map((r) => `  - ${r}`).join('\n')}`);
   return `${out.join('\n')}\n`;
 }

@@ -48,6 +48,15 @@ describe('bad input', () => {
     await serverStillServes();
   });
 
+  it('an agency outside 1 … SERVER_AGENCIES is refused at hello (UNKNOWN_AGENCY): it can neither store bets nor count as done', async () => {
+    const peer = await RawPeer.connect(ts.port);
+    peer.write(encodeHello({ agency: 2 }));
+    expect(await peer.next()).toMatchObject({ type: 'error', code: ErrorCode.UNKNOWN_AGENCY, message: 'agency 2 is not one of this lottery\'s agencies (1 … 1)' });
+    await peer.closed;
+    expect(readFileSync(ts.betsFile, 'utf8')).toBe('');
+    await serverStillServes();
+  });
+
   it('an oversized length is refused from the header alone, before any body is sent', async () => {
     const peer = await RawPeer.connect(ts.port);
     const header = Buffer.from([MessageCode.batch, 0, 0]);

@@ -51,6 +51,7 @@ export const ErrorCode = {
   SHUTTING_DOWN: 11,
   STORAGE_FAILURE: 12,
   UNEXPECTED_MESSAGE: 13,
+  UNKNOWN_AGENCY: 14,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

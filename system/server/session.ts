@@ -121,6 +121,10 @@ export class Session {
 
   private hello(agency: number): void {
     if (!isValidAgency(agency)) throw new ProtocolError(`agency ${agency} is not a positive integer`, ErrorCode.MALFORMED_MESSAGE);
+    // Agencies are 1 … SERVER_AGENCIES: an unknown one could otherwise store bets and count as done.
+    if (agency > this.lottery.expectedAgencies) {
+      throw new ProtocolError(`agency ${agency} is not one of this lottery's agencies (1 … ${this.lottery.expectedAgencies})`, ErrorCode.UNKNOWN_AGENCY);
+    }
     if (this.agency !== undefined && this.agency !== agency) {
       throw new ProtocolError(`this connection speaks for agency ${this.agency}, not ${agency}`, ErrorCode.AGENCY_MISMATCH);
     }

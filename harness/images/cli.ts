@@ -1,5 +1,6 @@
 /**
- * `npm run images`: bundles dist/ and ensures tp0-server, tp0-client and tp0-netcat-tester.
+ * `npm run images`: bundles dist/ and ensures tp0-server, tp0-client, tp0-netcat-tester and
+ * tp0-net-tools.
  *   node --import tsx harness/images/cli.ts [--no-dist] [--no-pull] [--verbose] [--json]
  * Progress goes to stderr; the summary (or, with --json, one JSON object) to stdout.
  */
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
     verbose: values.verbose === true,
     ...(values['no-pull'] === true ? { pull: false } : {}),
   });
-  const images = [set.server, set.client, set.netcatTester];
+  const images = [set.server, set.client, set.netcatTester, set.netTools];
   if (values.json === true) {
     process.stdout.write(`${JSON.stringify({ images, distMs: Math.round(set.distMs), totalMs: Math.round(set.totalMs) })}\n`);
   } else {

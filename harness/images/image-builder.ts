@@ -4,9 +4,9 @@
  * inputs (Dockerfile, context files, base image id); an image whose label matches is not
  * rebuilt, so a no-change call costs a few inspects.
  *
- * Base image: the Dockerfile's public default (node:20-bookworm-slim, busybox:1.36) when it
- * is present locally; else a pull bounded by a short timeout; else a local base made from
- * the host (see local-base.ts), said on the log.
+ * Base image: the Dockerfile's public default (node:20-bookworm-slim, busybox:1.36,
+ * debian:bookworm-slim) when it is present locally; else a pull bounded by a short timeout;
+ * else a local base made from the host (see local-base.ts), said on the log.
  */
 import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { createDockerClient, type ImageClient, type ImageSummary } from '../docker/docker-client.js';
 import { contentHash, tarBuffer, type TarEntry } from './build-context.js';
 import { withFileLock } from './file-lock.js';
-import { IMAGE_SPECS, type ImageName, type ImageSpec } from './image-specs.js';
+import { IMAGE_SPECS, type ImageName, type ImageSpec, type LocalBaseKind } from './image-specs.js';
 import {
   ensureLocalBusyboxBase,
   ensureLocalNodeBase,
@@ -26,6 +26,7 @@ import {
   PROJECT_LABEL,
   type LocalBaseResult,
 } from './local-base.js';
+import { ensureLocalNetToolsBase } from './local-net-tools-base.js';
 
 const execFileAsync = promisify(execFile);
 const RECIPE_VERSION = 'image-builder/1';
@@ -101,13 +102,18 @@ function settingsOf(options: EnsureImageOptions): Settings {
 
 const ms = (value: number): string => `${Math.round(value)} ms`;
 
+/** How each local base is made, and from what. */
+const LOCAL_BASES: Readonly<Record<LocalBaseKind, { make: (docker: ImageClient) => Promise<LocalBaseResult>; from: string }>> = {
+  node: { make: ensureLocalNodeBase, from: 'node' },
+  busybox: { make: ensureLocalBusyboxBase, from: 'busybox' },
+  'net-tools': { make: ensureLocalNetToolsBase, from: 'iptables, tc, ip and busybox' },
+};
+
 async function localBase(spec: ImageSpec, s: Settings): Promise<ResolvedBase> {
-  const result: LocalBaseResult =
-    spec.localBase === 'node' ? await ensureLocalNodeBase(s.docker) : await ensureLocalBusyboxBase(s.docker);
+  const kind = LOCAL_BASES[spec.localBase];
+  const result = await kind.make(s.docker);
   const ref = result.image.repoTags[0] ?? result.image.id;
-  if (result.created) {
-    s.log(`images: made local base ${ref} from this host's ${spec.localBase === 'node' ? 'node' : 'busybox'} in ${ms(result.ms)}`);
-  }
+  if (result.created) s.log(`images: made local base ${ref} from this host's ${kind.from} in ${ms(result.ms)}`);
   return { ref, id: result.image.id, source: 'local' };
 }
 
@@ -227,6 +233,7 @@ export interface ImageSet {
   readonly server: EnsuredImage;
   readonly client: EnsuredImage;
   readonly netcatTester: EnsuredImage;
+  readonly netTools: EnsuredImage;
   /** Time spent bundling dist/ (0 when buildDist is false). */
   readonly distMs: number;
   readonly totalMs: number;
@@ -235,7 +242,7 @@ export interface ImageSet {
 export interface EnsureImagesOptions extends Omit<EnsureImageOptions, 'tag' | 'baseImage'> {
   /** Bundle dist/server.js and dist/client.js first (`node scripts/build.mjs`); default true. */
   readonly buildDist?: boolean;
-  /** Other tags for the three images. */
+  /** Other tags for the images. */
   readonly tags?: Partial<Readonly<Record<ImageName, string>>>;
   /** Cross-process lock file (default ${TP0_STATE_DIR:-$TMPDIR/tp0}/images.lock). */
   readonly lockPath?: string;
@@ -256,9 +263,9 @@ async function buildDist(rootDir: string): Promise<void> {
 }
 
 /**
- * Builds dist/ (unless buildDist is false) and ensures tp0-server, tp0-client and
- * tp0-netcat-tester. Safe to call from several processes at once: the work runs under a
- * file lock (a second caller waits, then finds everything up to date).
+ * Builds dist/ (unless buildDist is false) and ensures tp0-server, tp0-client,
+ * tp0-netcat-tester and tp0-net-tools. Safe to call from several processes at once: the work
+ * runs under a file lock (a second caller waits, then finds everything up to date).
  */
 export async function ensureImages(options: EnsureImagesOptions = {}): Promise<ImageSet> {
   const started = performance.now();
@@ -279,7 +286,8 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
     const server = await ensureImage(IMAGE_SPECS.server, { ...common, ...tagOf(options, 'server') });
     const client = await ensureImage(IMAGE_SPECS.client, { ...common, ...tagOf(options, 'client') });
     const netcatTester = await ensureImage(IMAGE_SPECS['netcat-tester'], { ...common, ...tagOf(options, 'netcat-tester') });
-    return { server, client, netcatTester, distMs, totalMs: performance.now() - started };
+    const netTools = await ensureImage(IMAGE_SPECS['net-tools'], { ...common, ...tagOf(options, 'net-tools') });
+    return { server, client, netcatTester, netTools, distMs, totalMs: performance.now() - started };
   }, { onWait });
 }
 

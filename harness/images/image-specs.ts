@@ -1,7 +1,7 @@
-/** The project's three images: what goes into each build context, and on which base. */
+/** The project's images: what goes into each build context, and on which base. */
 
-export type ImageName = 'server' | 'client' | 'netcat-tester';
-export type LocalBaseKind = 'node' | 'busybox';
+export type ImageName = 'server' | 'client' | 'netcat-tester' | 'net-tools';
+export type LocalBaseKind = 'node' | 'busybox' | 'net-tools';
 
 export interface ContextFile {
   /** Path in the repository. */
@@ -57,6 +57,16 @@ export const IMAGE_SPECS: Readonly<Record<ImageName, ImageSpec>> = {
     localBase: 'busybox',
     baseEnv: 'TP0_BUSYBOX_BASE_IMAGE',
   },
+  /** iptables, tc and ip for network faults (harness/faults/net-shaper.ts). */
+  'net-tools': {
+    name: 'net-tools',
+    tag: 'tp0-net-tools:latest',
+    dockerfile: 'net-tools/Dockerfile',
+    files: [{ source: 'net-tools/net-shaper.sh', target: 'net-shaper.sh', mode: 0o755 }],
+    publicBase: 'debian:bookworm-slim',
+    localBase: 'net-tools',
+    baseEnv: 'TP0_NET_TOOLS_BASE_IMAGE',
+  },
 };
 
-export const IMAGE_NAMES: readonly ImageName[] = ['server', 'client', 'netcat-tester'];
+export const IMAGE_NAMES: readonly ImageName[] = ['server', 'client', 'netcat-tester', 'net-tools'];

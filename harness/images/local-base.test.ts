@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalBaseError, parentDirs, parseLdd } from './local-base.js';
+import { appletLinks } from './local-net-tools-base.js';
 
 describe('parseLdd', () => {
   it('lists library paths and the loader, not the vDSO', () => {
@@ -11,6 +12,25 @@ describe('parseLdd', () => {
     ].join('\n');
     expect(parseLdd(output)).toEqual([
       '/lib/x86_64-linux-gnu/libdl.so.2',
+      '/lib/x86_64-linux-gnu/libc.so.6',
+      '/lib64/ld-linux-x86-64.so.2',
+    ]);
+  });
+
+  it('merges the lists of several programs, without their headings', () => {
+    const output = [
+      '/usr/sbin/tc:',
+      '\tlinux-vdso.so.1 (0x00007ffd5a1f2000)',
+      '\tlibmnl.so.0 => /lib/x86_64-linux-gnu/libmnl.so.0 (0x00007f0e53f89000)',
+      '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f4581739000)',
+      '/usr/sbin/ip:',
+      '\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f4581739000)',
+      '\t/lib64/ld-linux-x86-64.so.2 (0x00007f4581c54000)',
+      '/bin/busybox:',
+      '\tnot a dynamic executable',
+    ].join('\n');
+    expect(parseLdd(output)).toEqual([
+      '/lib/x86_64-linux-gnu/libmnl.so.0',
       '/lib/x86_64-linux-gnu/libc.so.6',
       '/lib64/ld-linux-x86-64.so.2',
     ]);
@@ -31,6 +51,15 @@ describe('parentDirs', () => {
       'usr/local',
       'usr/lib/x',
       'usr/local/bin',
+    ]);
+  });
+});
+
+describe('appletLinks (net-tools base)', () => {
+  it('links the applets to busybox, except those the base has for real (ip, tc, iptables)', () => {
+    expect(appletLinks(['bin/sh', 'sbin/ip', 'sbin/tc', 'bin/ping', 'usr/sbin/iptables'])).toEqual([
+      { kind: 'symlink', path: 'bin/sh', target: '/bin/busybox' },
+      { kind: 'symlink', path: 'bin/ping', target: '/bin/busybox' },
     ]);
   });
 });

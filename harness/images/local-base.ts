@@ -2,8 +2,9 @@
  * Base images made from the host when no registry can be reached:
  *  - tp0-node-base:local    the host's node binary, the shared libraries `ldd` lists and
  *                           the dynamic loader, plus /tmp and a minimal /etc;
- *  - tp0-busybox-base:local the host's busybox (busybox-static) with a symlink per applet.
- * Both are `docker import`s of a tar streamed from memory (no temp folder). Each carries a
+ *  - tp0-busybox-base:local the host's busybox (busybox-static) with a symlink per applet;
+ *  - tp0-net-tools-base:local (local-net-tools-base.ts) iptables, tc, ip and busybox.
+ * Each is a `docker import` of a tar streamed from memory (no temp folder). Each carries a
  * `tp0.content-hash` label computed from the host files' identity (path, size, mtime), so
  * an existing base is reused at the cost of a few stat calls.
  */
@@ -22,7 +23,7 @@ export const PROJECT_LABEL = 'tp0.project';
 export const PROJECT = 'tp0';
 /** Bumped when the way a base is assembled changes, so that old bases are re-made. */
 const RECIPE_VERSION = 'local-base/1';
-const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class LocalBaseError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -44,6 +45,8 @@ export function parseLdd(output: string): string[] {
   for (const raw of output.split('\n')) {
     const line = raw.trim();
     if (line.length === 0 || /not a dynamic executable|statically linked/.test(line)) continue;
+    // `ldd a b` heads each program's list with `a:`.
+    if (raw.length > 0 && !/^\s/.test(raw) && line.endsWith(':')) continue;
     if (/=>\s*not found/.test(line)) throw new LocalBaseError(`ldd: missing library: ${line}`);
     const arrow = /=>\s*(\/\S+)/.exec(line);
     const bare = /^(\/\S+)/.exec(line);
@@ -53,15 +56,18 @@ export function parseLdd(output: string): string[] {
   return paths;
 }
 
-async function sharedLibraries(program: string): Promise<string[]> {
+/** The libraries of the programs (one `ldd` call for all of them). */
+export async function sharedLibraries(programs: readonly string[]): Promise<string[]> {
+  const program = programs.join(' ');
   try {
-    const { stdout } = await execFileAsync('ldd', [program]);
+    const { stdout } = await execFileAsync('ldd', [...programs], { maxBuffer: 16 * 1024 * 1024 });
     return parseLdd(stdout);
   } catch (error) {
     // ldd exits 1 for a static binary ("not a dynamic executable").
     const stdout = typeof error === 'object' && error !== null && 'stdout' in error ? String(error.stdout) : '';
     const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr) : '';
-    if (/not a dynamic executable|statically linked/.test(stdout + stderr)) return [];
+    // With several programs, ldd exits 1 when one of them is static: keep the others' libraries.
+    if (/not a dynamic executable|statically linked/.test(stdout + stderr)) return parseLdd(stdout);
     throw new LocalBaseError(`cannot list the shared libraries of ${program} with ldd`, { cause: error });
   }
 }
@@ -84,47 +90,76 @@ const BASE_FILES: TarEntry[] = [
   { kind: 'file', path: 'etc/nsswitch.conf', content: 'passwd: files\ngroup: files\nhosts: files dns\n' },
 ];
 
-/** The root filesystem: base files, the program at `target`, its libraries, extra entries. */
-async function rootfs(program: string, target: string, extra: TarEntry[]): Promise<{ entries: TarEntry[]; hash: string }> {
-  let source: string;
+/** A file of this host copied into a local base at `path`. */
+export interface HostFile {
+  readonly path: string;
+  readonly source: string;
+  readonly mode?: number;
+}
+
+/** The real path of a program of this host (symlinks resolved). */
+export async function hostProgram(program: string): Promise<string> {
   try {
-    source = await realpath(program);
+    return await realpath(program);
   } catch (error) {
     throw new LocalBaseError(`${program} not found on this host`, { cause: error });
   }
-  const libraries = await sharedLibraries(source);
-  const hostFiles: TarEntry[] = [
-    { kind: 'host-file', path: target, source, mode: 0o755 },
-    ...libraries.map((lib): TarEntry => ({ kind: 'host-file', path: lib, source: lib, mode: 0o755 })),
-  ];
-  const identity: Array<[string, string]> = [['recipe', RECIPE_VERSION]];
-  for (const entry of hostFiles) {
-    if (entry.kind !== 'host-file') continue;
-    const info = await stat(entry.source);
-    identity.push([entry.path, `${entry.source}:${info.size}:${info.mtimeMs}:${info.ino}`]);
+}
+
+/** The libraries at the paths `ldd` gives. */
+export function libraryFiles(libraries: readonly string[]): HostFile[] {
+  return libraries.map((lib) => ({ path: lib, source: lib, mode: 0o755 }));
+}
+
+/** A hash of the host files' identity (path, size, mtime, inode) and the extra entries. */
+export async function hostIdentity(recipe: string, hostFiles: readonly HostFile[], extra: readonly TarEntry[]): Promise<string> {
+  const identity: Array<[string, string]> = [['recipe', recipe]];
+  for (const file of hostFiles) {
+    const info = await stat(file.source);
+    identity.push([file.path, `${file.source}:${info.size}:${info.mtimeMs}:${info.ino}`]);
   }
   for (const entry of [...BASE_FILES, ...extra]) {
     identity.push([entry.path, entry.kind === 'symlink' ? `->${entry.target}` : entry.kind === 'file' ? String(entry.content) : entry.kind]);
   }
-  const files = [...BASE_FILES, ...hostFiles, ...extra];
-  const dirs = parentDirs(files.map((entry) => entry.path)).filter((dir) => !files.some((entry) => entry.path === dir));
-  const entries: TarEntry[] = [...dirs.map((dir): TarEntry => ({ kind: 'dir', path: dir })), ...files];
-  return { entries, hash: contentHash(identity) };
+  return contentHash(identity);
 }
 
-async function ensureImported(
+/** The root filesystem's entries: base files, host files, extra entries, and their folders. */
+export function rootEntries(hostFiles: readonly HostFile[], extra: readonly TarEntry[]): TarEntry[] {
+  const copied = hostFiles.map((file): TarEntry => ({ kind: 'host-file', path: file.path, source: file.source, mode: file.mode ?? 0o755 }));
+  const files = [...BASE_FILES, ...copied, ...extra];
+  const dirs = parentDirs(files.map((entry) => entry.path)).filter((dir) => !files.some((entry) => entry.path === dir));
+  return [...dirs.map((dir): TarEntry => ({ kind: 'dir', path: dir })), ...files];
+}
+
+/** What a local base is made of: its hash (cheap), and its entries (made only to import it). */
+export interface RootfsPlan {
+  readonly hash: string;
+  entries(): Promise<TarEntry[]>;
+}
+
+/** The root filesystem of one program at `target`, its libraries and extra entries. */
+async function rootfs(program: string, target: string, extra: TarEntry[]): Promise<RootfsPlan> {
+  const source = await hostProgram(program);
+  const hostFiles: HostFile[] = [{ path: target, source, mode: 0o755 }, ...libraryFiles(await sharedLibraries([source]))];
+  const hash = await hostIdentity(RECIPE_VERSION, hostFiles, extra);
+  return { hash, entries: async () => rootEntries(hostFiles, extra) };
+}
+
+/** Imports the base under `tag` unless an image with the plan's hash is there already. */
+export async function ensureImported(
   docker: ImageClient,
   tag: string,
-  build: () => Promise<{ entries: TarEntry[]; hash: string }>,
+  plan: () => Promise<RootfsPlan>,
   changes: readonly string[],
 ): Promise<LocalBaseResult> {
   const started = performance.now();
-  const { entries, hash } = await build();
+  const { hash, entries } = await plan();
   const existing = await docker.inspectImage(tag);
   if (existing !== undefined && existing.labels[HASH_LABEL] === hash) {
     return { image: existing, created: false, ms: performance.now() - started };
   }
-  const image = await docker.importImage(tarStream(entries), {
+  const image = await docker.importImage(tarStream(await entries()), {
     tag,
     changes: [...changes, `LABEL ${PROJECT_LABEL}=${PROJECT}`, `LABEL ${HASH_LABEL}=${hash}`],
   });
@@ -145,7 +180,7 @@ export function ensureLocalNodeBase(
   );
 }
 
-async function busyboxApplets(busybox: string): Promise<string[]> {
+export async function busyboxApplets(busybox: string): Promise<string[]> {
   try {
     const { stdout } = await execFileAsync(busybox, ['--list-full']);
     return stdout.split('\n').map((line) => line.trim()).filter((line) => line.length > 0 && line !== 'bin/busybox');

@@ -13,7 +13,7 @@
  * may be stored twice.
  */
 import { formatRow } from '../../system/csv/csv-parser.js';
-import { agencyRows, type PreparedDataset } from '../datasets/datasets.js';
+import { type AgencyRow, agencyRows, type PreparedDataset } from '../datasets/datasets.js';
 import type { StoredBetRow, StoredBets } from '../results/run-result.js';
 import type { Timeline } from '../run/timeline.js';
 import type { BetKey, CheckedCondition, CheckedSet, CheckResult } from './check-result.js';
@@ -68,19 +68,70 @@ export function acknowledgedCount(timeline: Timeline, service: string): number {
   return max;
 }
 
-function collect(name: CheckedSet['name'], meaning: string, entries: Iterable<[BetKey, number]>): CheckedSet {
-  let count = 0;
-  const examples: BetKey[] = [];
-  for (const [key, n] of entries) {
-    if (n <= 0) continue;
-    count += n;
-    if (examples.length < EXAMPLES) examples.push(n > 1 ? `${showKey(key)} (×${n})` : showKey(key));
+/** One of the checker's sets, filled bet by bet: a count and the first few examples. */
+class SetBuilder {
+  private count = 0;
+  private readonly examples: string[] = [];
+  constructor(
+    private readonly name: CheckedSet['name'],
+    private readonly meaning: string,
+  ) {}
+
+  add(key: BetKey, n = 1): void {
+    if (n <= 0) return;
+    this.count += n;
+    if (this.examples.length < EXAMPLES) this.examples.push(n > 1 ? `${showKey(key)} (×${n})` : showKey(key));
   }
-  return { name, meaning, count, examples };
+
+  build(): CheckedSet {
+    return { name: this.name, meaning: this.meaning, count: this.count, examples: this.examples };
+  }
 }
 
-function* differences(a: Multiset, b: Multiset, when: (key: BetKey) => boolean = () => true): Generator<[BetKey, number]> {
-  for (const [key, n] of a) if (when(key)) yield [key, n - (b.get(key) ?? 0)];
+interface Sets {
+  readonly lost: SetBuilder;
+  readonly unexpected: SetBuilder;
+  readonly duplicated: SetBuilder;
+}
+
+const rowKey = (agency: number, r: AgencyRow): BetKey => betKey(agency, ...r.fields);
+
+/** The stored rows are the file's first valid bets, in order (what a correct run stores). */
+function isPrefix(stored: readonly StoredBetRow[], valid: readonly AgencyRow[]): boolean {
+  if (stored.length > valid.length) return false;
+  for (let i = 0; i < stored.length; i++) {
+    const s = stored[i] as StoredBetRow;
+    const [firstName, lastName, document, birthdate, number] = (valid[i] as AgencyRow).fields;
+    if (s.document !== document || s.number !== Number(number) || s.firstName !== firstName || s.lastName !== lastName || s.birthdate !== birthdate) return false;
+  }
+  return true;
+}
+
+/**
+ * One agency's share of the sets. Fast path: stored rows that are a prefix of the file's valid
+ * bets hold no row more often than the file does, so only `lost` can be non-empty. Otherwise the
+ * multisets of this agency's keys are compared.
+ */
+function checkAgency(agency: number, stored: readonly StoredBetRow[], valid: readonly AgencyRow[], acked: number, sets: Sets): void {
+  if (isPrefix(stored, valid)) {
+    for (let i = stored.length; i < Math.min(acked, valid.length); i++) sets.lost.add(rowKey(agency, valid[i] as AgencyRow));
+    return;
+  }
+  const sent: Multiset = new Map();
+  const acknowledged: Multiset = new Map();
+  const kept: Multiset = new Map();
+  valid.forEach((r, i) => {
+    const key = rowKey(agency, r);
+    add(sent, key);
+    if (i < acked) add(acknowledged, key);
+  });
+  for (const r of stored) add(kept, storedKey(r));
+  for (const [key, n] of acknowledged) sets.lost.add(key, n - (kept.get(key) ?? 0));
+  for (const [key, n] of kept) {
+    const inFile = sent.get(key) ?? 0;
+    if (inFile === 0) sets.unexpected.add(key, n);
+    else sets.duplicated.add(key, n - inFile);
+  }
 }
 
 function drawCondition(timeline: Timeline, storedRows: number, agencies: number): CheckedCondition {
@@ -108,35 +159,39 @@ function drawCondition(timeline: Timeline, storedRows: number, agencies: number)
 /** Checks a finished run: every set empty, the draw once, every agency's winners as the manifest says. */
 export async function checkRun(input: CheckInput): Promise<CheckResult> {
   const { dataset, agencies, timeline, stored } = input;
-  const acknowledged: Multiset = new Map();
-  const sent: Multiset = new Map();
-  const storedSet: Multiset = new Map();
-  for (const r of stored.rows) add(storedSet, storedKey(r));
+  const sets: Sets = {
+    lost: new SetBuilder('lost', 'acknowledged to a client but not in bets.csv'),
+    unexpected: new SetBuilder('unexpected', "in bets.csv but not a valid bet of its agency's file"),
+    duplicated: new SetBuilder('duplicated', 'stored more times than its agency file holds it'),
+  };
+  const byAgency = new Map<number, StoredBetRow[]>();
+  for (const r of stored.rows) {
+    const list = byAgency.get(r.agency);
+    if (list) list.push(r);
+    else byAgency.set(r.agency, [r]);
+  }
 
   let acknowledgedTotal = 0;
   const unfinished: string[] = [];
   const wrongWinners: string[] = [];
   for (const a of agencies) {
-    const rows = await agencyRows(dataset, a.agency);
-    const valid = rows.filter((r) => r.valid);
+    const valid = (await agencyRows(dataset, a.agency)).filter((r) => r.valid);
     const acked = acknowledgedCount(timeline, a.service);
     acknowledgedTotal += acked;
     if (acked > valid.length) unfinished.push(`${a.service} claims ${acked} acknowledged of ${valid.length}`);
     else if (acked < valid.length) unfinished.push(`${a.service}: ${acked} of ${valid.length}`);
-    for (const r of valid) add(sent, betKey(a.agency, ...r.fields));
-    for (const r of valid.slice(0, acked)) add(acknowledged, betKey(a.agency, ...r.fields));
+    checkAgency(a.agency, byAgency.get(a.agency) ?? [], valid, acked, sets);
+    byAgency.delete(a.agency);
     const manifest = dataset.agencies.find((d) => d.agency === a.agency)?.winners;
     if (a.winners === undefined) wrongWinners.push(`${a.service} reported none`);
     else if (JSON.stringify(a.winners) !== JSON.stringify(manifest)) {
       wrongWinners.push(`${a.service} reported ${a.winners.length}, the manifest has ${manifest?.length ?? 0}`);
     }
   }
+  // Rows of agencies that took no part in the run were never sent by anyone.
+  for (const rows of byAgency.values()) for (const r of rows) sets.unexpected.add(storedKey(r));
 
-  const sets: CheckedSet[] = [
-    collect('lost', 'acknowledged to a client but not in bets.csv', differences(acknowledged, storedSet)),
-    collect('unexpected', "in bets.csv but not a valid bet of its agency's file", differences(storedSet, sent, (k) => !sent.has(k))),
-    collect('duplicated', 'stored more times than its agency file holds it', differences(storedSet, sent, (k) => sent.has(k))),
-  ];
+  const setList = [sets.lost.build(), sets.unexpected.build(), sets.duplicated.build()];
   const conditions: CheckedCondition[] = [
     {
       name: 'bets.csv is well formed',
@@ -156,10 +211,10 @@ export async function checkRun(input: CheckInput): Promise<CheckResult> {
     },
   ];
   return {
-    valid: sets.every((s) => s.count === 0) && conditions.every((c) => c.ok),
+    valid: setList.every((s) => s.count === 0) && conditions.every((c) => c.ok),
     acknowledged: acknowledgedTotal,
     stored: stored.rows.length,
-    sets,
+    sets: setList,
     conditions,
   };
 }

@@ -11,16 +11,11 @@
  */
 import type { ContainerHandle } from '../run/container-handle.js';
 import type { EventFilter, Timeline } from '../run/timeline.js';
+import type { ShapedContainer, Shaping } from './net-shaper.js';
+
+export type { ShapedContainer, Shaping } from './net-shaper.js';
 
 export type FaultTarget = string;
-
-/** Network shaping applied by a helper in the target's namespace (see net-shaper.ts). */
-export type Shaping = { readonly type: 'loss'; readonly probability: number } | { readonly type: 'bandwidth'; readonly rate: string };
-
-/** A shaping in force until healed. */
-export interface ShapedContainer {
-  heal(): Promise<void>;
-}
 
 /** What a fault needs from a run. */
 export interface FaultContext {
@@ -90,7 +85,14 @@ class StepFault implements Fault {
     const handles = ctx.resolve(this.target);
     const faultId = nextFaultId(ctx.timeline);
     record(ctx, 'fault', faultId, this.description, handles);
-    const codes = await Promise.all(handles.map(async (h) => [h.service, await this.steps.inject(h, ctx)] as const));
+    let codes: (readonly [string, number | undefined])[];
+    try {
+      codes = await Promise.all(handles.map(async (h) => [h.service, await this.steps.inject(h, ctx)] as const));
+    } catch (err) {
+      // Closes the fault's span in the timeline (and the report) with what went wrong.
+      record(ctx, 'heal', faultId, `not applied (${(err as Error).message}): ${this.description}`, handles);
+      throw err;
+    }
     const exitCodes: Record<string, number> = {};
     for (const [service, code] of codes) if (code !== undefined) exitCodes[service] = code;
     const heal = this.steps.heal;

@@ -157,6 +157,7 @@ export class LotteryRun {
         plan,
         dataset: dataset as PreparedDataset | undefined,
         netcatTesterImage: images.netcatTester.tag,
+        netToolsImage: images.netTools.tag,
         handles: started,
       });
     } catch (err) {

@@ -21,10 +21,11 @@ import {
   type StoredBets,
 } from '../results/run-result.js';
 import { readSingleFile } from '../results/tar-file.js';
+import { shapeNetwork } from '../faults/net-shaper.js';
 import { renderTimelineReport } from '../report/timeline-report.js';
 import { ContainerHandle } from './container-handle.js';
 import { BETS_FILE_IN_CONTAINER } from './run-config.js';
-import type { RunIdentity } from './run-identity.js';
+import { LABEL_RUN_ID, type RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
 
@@ -37,6 +38,7 @@ export interface RunParts {
   readonly plan: readonly ServiceSpec[];
   readonly dataset: PreparedDataset | undefined;
   readonly netcatTesterImage: string;
+  readonly netToolsImage: string;
   readonly handles: readonly ContainerHandle[];
 }
 
@@ -118,9 +120,15 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     return this.fire(fault);
   }
 
-  /** Runs a helper container in `target`'s network namespace that applies `shaping` until healed. */
-  async shapeNetwork(target: ContainerHandle, shaping: Shaping): Promise<ShapedContainer> {
-    throw new FaultError(`network shaping (${shaping.type}) on ${target.service} is not available yet`);
+  /** Runs a tp0-net-tools helper in `target`'s network namespace that applies `shaping` until healed. */
+  shapeNetwork(target: ContainerHandle, shaping: Shaping): Promise<ShapedContainer> {
+    const service = this.freshName('net');
+    return shapeNetwork(target, shaping, {
+      image: this.parts.netToolsImage,
+      labels: this.parts.identity.labels(service),
+      name: this.parts.identity.containerName(service),
+      docker: this.parts.docker,
+    });
   }
 
   /** Whether the service's container is running now (not stopped, not exited). */
@@ -217,6 +225,9 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     this.stopping ??= (async () => {
       const all = [...this.handles.values(), ...this.extras];
       await Promise.allSettled(all.map((h) => h.remove()));
+      // Anything else of this run (a network-shaping helper left by a failed test), by label.
+      const others = await this.parts.docker.listContainers({ [LABEL_RUN_ID]: this.id }).catch(() => []);
+      await Promise.allSettled(others.map((c) => this.parts.docker.removeContainer(c.id)));
       this.timeline.close('the run was stopped');
       await this.parts.docker.removeNetwork(this.parts.networkId).catch(() => {});
       rmSync(this.parts.dir, { recursive: true, force: true });

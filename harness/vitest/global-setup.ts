@@ -22,7 +22,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Tests talk to no address but loopback and their own containers: no registry pulls, the
   // images are built from local material (a local base made from this host when needed).
   const images = await ensureImages({ pull: false, log: (line) => console.log(`[images] ${line}`) });
-  console.log(`[images] ready in ${Math.round(images.totalMs)} ms: ${[images.server, images.client, images.netcatTester].map((i) => `${i.tag} (${i.built ? 'built' : 'up to date'})`).join(', ')}`);
+  console.log(`[images] ready in ${Math.round(images.totalMs)} ms: ${[images.server, images.client, images.netcatTester, images.netTools].map((i) => `${i.tag} (${i.built ? 'built' : 'up to date'})`).join(', ')}`);
   const stale = await cleanupStaleRuns(docker);
   if (stale.containers + stale.networks + stale.folders > 0) console.log(`[cleanup] removed stale runs: ${JSON.stringify(stale)}`);
   return async () => {

@@ -22,8 +22,8 @@ async function faultMidRun(run: StartedLotteryRun, service: string, n: number, f
   expect(healed?.faultId).toBe(injected?.faultId);
   const codes = await run.waitForClients();
   expect(Object.values(codes).filter((c) => c !== 0), JSON.stringify(codes)).toEqual([]);
-  // Mid-run: the system was still storing bets after the heal.
-  const after = run.timeline.select({ source: 'server', action: 'apuesta_recibida', result: 'success', where: (e) => e.seq > (healed?.seq ?? 0) });
+  // Mid-run: the system was still storing bets once the fault was in place.
+  const after = run.timeline.select({ source: 'server', action: 'apuesta_recibida', result: 'success', where: (e) => e.seq > (injected?.seq ?? 0) });
   expect(after.length).toBeGreaterThan(0);
   await expectCheckerGreen(run, label);
 }
@@ -32,6 +32,12 @@ describe('network faults', () => {
   it('a 5 s partition of the server: the clients reconnect once it is back, nothing lost or doubled', async (ctx) => {
     const run = await startScenarioRun(ctx, slowedRun());
     await faultMidRun(run, 'server', 40, Faults.partition('server', 5000), 'server partition');
+    // Nothing could be stored while the server was cut off, and the run went on after it.
+    const [cut] = run.timeline.select({ kind: 'fault' });
+    const [back] = run.timeline.select({ kind: 'heal' });
+    const after = run.timeline.select({ source: 'server', action: 'apuesta_recibida', result: 'success', where: (e) => e.seq > back!.seq });
+    expect(after.length).toBeGreaterThan(0);
+    expect(cut!.at).toBeLessThan(back!.at - 4900);
   });
 
   it('a 5 s partition of one client: the others go on; it reconnects and finishes', async (ctx) => {
@@ -56,9 +62,11 @@ describe('network faults', () => {
   it('10 % packet loss on one client for 8 s: TCP retransmits, it finishes with exactly-once storage', async (ctx) => {
     const run = await startScenarioRun(ctx, slowedRun());
     await faultMidRun(run, 'client1', 10, Faults.loss('client1', 0.1, 8000), 'client loss');
-    // The fault held for its whole duration while client1 kept going (slower, not stopped).
+    // The fault held for its whole duration, and client1 kept sending through it (slower, not stopped).
     const [lossy] = run.timeline.select({ kind: 'fault' });
     const [healed] = run.timeline.select({ kind: 'heal' });
     expect(healed!.at - lossy!.at).toBeGreaterThanOrEqual(8000);
+    const through = run.timeline.select({ source: 'client1', action: 'apuestas_enviadas', result: 'success', where: (e) => e.seq > lossy!.seq && e.seq < healed!.seq });
+    expect(through.length).toBeGreaterThan(0);
   });
 });

@@ -52,6 +52,11 @@ function storedKey(r: StoredBetRow): BetKey {
   return betKey(r.agency, r.firstName, r.lastName, r.document, r.birthdate, r.number);
 }
 
+/** A stored row as the checker's examples show it. */
+export function rowText(r: StoredBetRow): string {
+  return showKey(storedKey(r));
+}
+
 type Multiset = Map<BetKey, number>;
 
 function add(set: Multiset, key: BetKey, n = 1): void {

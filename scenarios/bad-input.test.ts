@@ -1,9 +1,12 @@
 /**
  * Bad input: while two real agencies send their bets, containers on the run's network send the
- * server garbage, broken frames, foreign protocols, refused batches and questions about other
- * agencies, and hold 300 idle connections open. Each gets the answer the protocol promises (an
- * error frame with the right code, or a batch_result refusing the batch) and the server keeps
- * serving: it never exits, the agencies finish with their own winners, bets.csv stays clean.
+ * server garbage, broken frames, foreign protocols, refused batches, a hello from an agency the
+ * lottery does not have and questions about other agencies, and hold 300 idle connections open.
+ * Each gets the answer the protocol promises (an error frame with the right code, or a
+ * batch_result refusing the batch) and the server keeps serving: it never exits, the agencies
+ * finish with their own winners, bets.csv stays clean. As the server refuses agencies outside
+ * 1 … SERVER_AGENCIES at hello, the adversaries speak as a real but idle agency, the last of
+ * AGENCIES + 1, and send its `done` once every attack was answered (the draw waits for it).
  *
  * One run for the whole file: the adversaries fire in beforeAll, each `it` checks one promise.
  */
@@ -23,10 +26,15 @@ import {
   type StartedLotteryRun,
   type TimelineEntry,
 } from '../harness/index.js';
+import { describeExchange } from '../harness/probes/raw-probe.js';
 import { errorCodeName } from '../system/protocol/constants.js';
 import { expectEveryBetStoredOnce, expectOwnWinners } from '../harness/vitest/expectations.js';
 
 const AGENCIES = 2;
+/** The adversaries' agency: the lottery's last (SERVER_AGENCIES = AGENCIES + 1), with no client of its own. */
+const ADVERSARY = AGENCIES + 1;
+const AS_ADVERSARY = { agency: ADVERSARY } as const;
+const VICTIM = 1; // the real agency (sending meanwhile) the agency-mismatch batch claims
 const RANDOM_SEED = 6;
 const IDLE_CONNECTIONS = 300;
 const HOLD_SECONDS = 8;
@@ -34,18 +42,25 @@ const HOLD_SECONDS = 8;
 const PROMPT_MS = 2000;
 const ARTIFACTS = resolve(fileURLToPath(new URL('..', import.meta.url)), 'artifacts', 'bad-input', 'shared-run');
 
-type OneShot = 'random' | 'oversized' | 'half' | 'http' | 'unknown' | BatchAttack | 'foreign-winners' | 'hello-after';
+/** Fired all at once while the 300 idle connections are held; then the idle agency's done, and a hello after the draw. */
+type Attack = 'random' | 'oversized' | 'half' | 'http' | 'unknown' | BatchAttack | 'unknown-agency' | 'foreign-winners';
 
 let run: StartedLotteryRun | undefined;
-const shots = new Map<OneShot, RawResult>();
+const shots = new Map<Attack, RawResult>();
+let [done, helloAfter]: (RawResult | undefined)[] = [];
 let flood: FloodResult;
 let clientCodes: Record<string, number>;
 let adversariesDoneAt = 0;
 
-function shot(name: OneShot): RawResult {
-  const result = shots.get(name);
+function shot(name: Attack | 'done' | 'hello-after'): RawResult {
+  const result = name === 'done' ? done : name === 'hello-after' ? helloAfter : shots.get(name);
   if (!result) throw new Error(`adversary "${name}" did not run`);
   return result;
+}
+
+/** The status a hello of the idle agency hears: nothing stored. */
+function idleStatus(drawDone: boolean): { type: 'status'; agency: number; stored: number; drawDone: boolean } {
+  return { type: 'status', agency: ADVERSARY, stored: 0, drawDone };
 }
 
 function started(): StartedLotteryRun {
@@ -62,11 +77,11 @@ function expectRefused(r: RawResult, code: string): void {
   expect(r.closedByServer, `nc exit ${r.ncExit}`).toBe(true);
 }
 
-/** hello(99) answered by status (nothing stored), then the batch refused with `code`. */
+/** hello(ADVERSARY) answered by status (nothing stored), then the batch refused with `code`. */
 function expectBatchRefused(r: RawResult, code: string): void {
   expect(r.decoded.problem, r.output).toBeUndefined();
   const [status, answer, ...rest] = r.decoded.messages;
-  expect(status).toEqual({ type: 'status', agency: ADVERSARY_AGENCY, stored: 0, drawDone: false });
+  expect(status).toEqual(idleStatus(false));
   expect(answer).toMatchObject({ type: 'batch_result', firstIndex: 0, count: 5 });
   expect(answer?.type === 'batch_result' ? errorCodeName(answer.code) : answer?.type).toBe(code);
   expect(rest).toEqual([]);
@@ -86,6 +101,11 @@ function floodAt(word: string): number {
   return line.at;
 }
 
+/** When an adversary's connection ended (its container's nc-exit line, engine time). */
+function answeredAt(r: RawResult): number {
+  return started().timeline.select({ source: r.service, where: (e) => e.text.includes('raw-probe: nc-exit') })[0]?.at ?? NaN;
+}
+
 /** The server's `action` lines about the flood's connections (its addresses, while it ran: addresses are reused). */
 function floodEvents(action: string): TimelineEntry[] {
   const [from, to] = [floodAt('ip'), floodAt('end')];
@@ -96,15 +116,12 @@ function floodEvents(action: string): TimelineEntry[] {
   });
 }
 
-function summary(name: string, r: RawResult): string {
-  const answer = r.decoded.messages.map((m) => (m.type === 'error' || m.type === 'batch_result' ? `${m.type}(${m.code})` : m.type)).join(' ');
-  return `${name.padEnd(20)} from ${r.ips.join('/')} sent ${String(r.bytesSent).padStart(5)} B → ${answer || '(nothing)'}; closed by server: ${r.closedByServer}; exchange ${r.exchangeMs} ms, container ${Math.round(r.durationMs)} ms`;
-}
-
 beforeAll(async () => {
   const t0 = Date.now();
   run = await new LotteryRun()
     .withClients(AGENCIES)
+    // The compose model sets SERVER_AGENCIES = clients in the server's environment, which wins over the INI.
+    .withServerEnv({ SERVER_AGENCIES: String(ADVERSARY) })
     .withDataset(Datasets.uniform(AGENCIES, 20_000))
     // 200 batches each, 100 ms apart (20 s or more): still sending when the last adversary is done.
     .withClientConfig({ batch: { maxAmount: 100, period: '100ms' } })
@@ -116,28 +133,32 @@ beforeAll(async () => {
   const flooding = live.probe(Adversaries.idleConnections(IDLE_CONNECTIONS, HOLD_SECONDS));
   await live.waitFor({ source: /^flood-\d+$/, where: (e) => e.text.includes('raw-probe: established') }, 1, 30_000);
   // All at once, while the 300 idle connections are held and the agencies send.
-  const oneShots: [OneShot, Probe<RawResult>][] = [
+  const attacks: [Attack, Probe<RawResult>][] = [
     ['random', Adversaries.randomBytes(RANDOM_SEED, 4096)],
     ['oversized', Adversaries.oversizedHeader()],
-    ['half', Adversaries.halfFrame(1)],
+    ['half', Adversaries.halfFrame(1, AS_ADVERSARY)],
     ['http', Adversaries.http()],
-    ['unknown', Adversaries.unknownType()],
-    ['bad-date', Adversaries.invalidBatch('bad-date')],
-    ['number-out-of-range', Adversaries.invalidBatch('number-out-of-range')],
-    ['empty-name', Adversaries.invalidBatch('empty-name')],
-    ['agency-mismatch', Adversaries.invalidBatch('agency-mismatch')],
-    ['foreign-winners', Adversaries.foreignWinners(1)],
+    ['unknown', Adversaries.unknownType(0x5a, AS_ADVERSARY)],
+    ['bad-date', Adversaries.invalidBatch('bad-date', AS_ADVERSARY)],
+    ['number-out-of-range', Adversaries.invalidBatch('number-out-of-range', AS_ADVERSARY)],
+    ['empty-name', Adversaries.invalidBatch('empty-name', AS_ADVERSARY)],
+    ['agency-mismatch', Adversaries.invalidBatch('agency-mismatch', AS_ADVERSARY, VICTIM)],
+    ['unknown-agency', Adversaries.unknownAgency(ADVERSARY_AGENCY)],
+    ['foreign-winners', Adversaries.foreignWinners(1, ADVERSARY)],
   ];
-  for (const [name, result] of await Promise.all(oneShots.map(async ([name, probe]) => [name, await live.probe(probe)] as const))) shots.set(name, result);
+  for (const [name, result] of await Promise.all(attacks.map(async ([name, probe]) => [name, await live.probe(probe)] as const))) shots.set(name, result);
   flood = await flooding;
-  shots.set('hello-after', await live.probe(Adversaries.hello(ADVERSARY_AGENCY)));
+  // Every attack fired: the idle agency says it is done, so the draw waits for the real ones only.
+  done = await live.probe(Adversaries.done(AS_ADVERSARY));
   adversariesDoneAt = Date.now();
-  for (const [name, r] of shots) console.log(summary(name, r));
-  console.log(`flood: ${JSON.stringify({ ...flood, output: undefined })}`);
 
   clientCodes = await live.waitForClients(120_000);
+  const exitedAt = Date.now();
+  helloAfter = await live.probe(Adversaries.hello(ADVERSARY));
+  for (const [name, r] of [...shots, ['done', done], ['hello-after', helloAfter]] as const) console.log(`${name.padEnd(20)} ${describeExchange(r)}`);
+  console.log(`flood: ${JSON.stringify({ ...flood, output: undefined })}`);
   const s = (at: number) => `${((at - t0) / 1000).toFixed(1)} s`;
-  console.log(`phases: first batches ${s(firstBatchesAt)}, adversaries done ${s(adversariesDoneAt)}, agencies exited ${s(Date.now())}`);
+  console.log(`phases: first batches ${s(firstBatchesAt)}, adversaries done ${s(adversariesDoneAt)}, agencies exited ${s(exitedAt)}`);
 }, 240_000);
 
 // eslint-disable-next-line no-empty-pattern -- vitest passes the suite second, after a fixture object
@@ -168,7 +189,7 @@ describe('bad input from the run network, while real agencies run', () => {
 
   it('answers half a frame with MALFORMED_MESSAGE (an unfinished frame) only at the hang-up, having waited for the rest', () => {
     const r = shot('half');
-    expect(r.decoded.messages[0]).toEqual({ type: 'status', agency: ADVERSARY_AGENCY, stored: 0, drawDone: false });
+    expect(r.decoded.messages[0]).toEqual(idleStatus(false));
     expectRefused(r, 'MALFORMED_MESSAGE');
     // It waited for the rest of the frame until the hang-up, 1 s after the half.
     expect(r.exchangeMs).toBeGreaterThanOrEqual(900);
@@ -187,13 +208,21 @@ describe('bad input from the run network, while real agencies run', () => {
     expectBatchRefused(shot(attack), 'INVALID_BET');
   });
 
-  it('refuses a valid batch claiming another agency than its hello: batch_result AGENCY_MISMATCH', () => {
+  it(`refuses a valid batch claiming another agency than its hello (real agency ${VICTIM}, sending meanwhile): batch_result AGENCY_MISMATCH`, () => {
     expectBatchRefused(shot('agency-mismatch'), 'AGENCY_MISMATCH');
+  });
+
+  it(`refuses a hello as agency ${ADVERSARY_AGENCY} (outside 1 … ${ADVERSARY}) with UNKNOWN_AGENCY and closes, never reading the valid batch after it`, () => {
+    const r = shot('unknown-agency');
+    expect(r.decoded.messages).toHaveLength(1);
+    expectRefused(r, 'UNKNOWN_AGENCY');
+    expect(r.decoded.error?.message).toBe(`agency ${ADVERSARY_AGENCY} is not one of this lottery's agencies (1 … ${ADVERSARY})`);
+    expect(r.exchangeMs).toBeLessThan(PROMPT_MS);
   });
 
   it("refuses a winners query for another agency's winners with an AGENCY_MISMATCH error, and closes", () => {
     const r = shot('foreign-winners');
-    expect(r.decoded.messages[0]).toMatchObject({ type: 'status', agency: ADVERSARY_AGENCY });
+    expect(r.decoded.messages[0]).toMatchObject({ type: 'status', agency: ADVERSARY });
     expectRefused(r, 'AGENCY_MISMATCH');
     expect(r.decoded.messages.some((m) => m.type === 'winners')).toBe(false);
   });
@@ -213,10 +242,9 @@ describe('bad input from the run network, while real agencies run', () => {
     expect(timeline.select({ source: 'server', action: 'conexion_rechazada' })).toEqual([]);
     expect(timeline.select({ source: 'server', action: 'conexion_inactiva' })).toEqual([]);
     const [from, to] = [floodAt('established'), floodAt('releasing')];
-    for (const [name, r] of shots) {
-      if (name === 'hello-after') continue;
-      const answeredAt = timeline.select({ source: r.service, where: (e) => e.text.includes('raw-probe: nc-exit') })[0]?.at ?? NaN;
-      expect(answeredAt > from && answeredAt < to, `${name} was answered while the ${IDLE_CONNECTIONS} were held`).toBe(true);
+    for (const r of shots.values()) {
+      const at = answeredAt(r);
+      expect(at > from && at < to, `${r.description} was answered while the ${IDLE_CONNECTIONS} were held`).toBe(true);
     }
   });
 
@@ -231,6 +259,21 @@ describe('bad input from the run network, while real agencies run', () => {
     }
   });
 
+  it(`runs a lottery of ${ADVERSARY} agencies whose draw waits for the idle agency's done, sent once every attack was answered`, () => {
+    const timeline = started().timeline;
+    expect(timeline.select({ source: 'server', action: 'servidor_escuchando' }).map((e) => e.event?.details.agencias_esperadas)).toEqual([String(ADVERSARY)]);
+    // The done is answered by the hello's status alone; the server closes on the hang-up.
+    expect([shot('done').decoded.messages, shot('done').closedByServer]).toEqual([[idleStatus(false)], true]);
+    // The real agencies were still sending: the adversary's done came first, then theirs, then the one draw.
+    const notes = timeline.select({ source: 'server', action: 'notificacion_recibida' });
+    const [first, ...rest] = notes.map((e) => e.event?.details);
+    expect(first).toMatchObject({ agencia: String(ADVERSARY), agencias_listas: `1/${ADVERSARY}` });
+    expect(rest.map((d) => d?.agencia).sort()).toEqual(['1', '2']);
+    expect(notes[0]?.at).toBeGreaterThan(Math.max(...[...shots.values()].map(answeredAt)));
+    const draws = timeline.select({ source: 'server', action: 'sorteo', result: 'success' });
+    expect(draws.map((e) => e.seq > Math.max(...notes.map((n) => n.seq)))).toEqual([true]);
+  });
+
   it('lets the real agencies finish: exit 0, every bet stored once, each its own winners', async () => {
     expect(clientCodes).toEqual({ client1: 0, client2: 0 });
     const result = await started().result();
@@ -239,28 +282,32 @@ describe('bad input from the run network, while real agencies run', () => {
     expect(result.failLines.filter((l) => l.startsWith('client'))).toEqual([]);
   });
 
-  it('stores nothing of the adversaries: no row of their agencies or documents; a later hello of agency 99 hears 0 stored', async () => {
+  it(`stores nothing of the adversaries: no row of agency ${ADVERSARY} or ${ADVERSARY_AGENCY} nor of their documents; a hello of agency ${ADVERSARY} after the draw hears 0 stored`, async () => {
     const stored = await started().storedBets();
     expect(stored.malformed).toEqual([]);
     expect(stored.tornTail).toBe(false);
-    expect(stored.rows.filter((r) => r.agency === ADVERSARY_AGENCY || r.agency === ADVERSARY_AGENCY - 1)).toEqual([]);
+    expect(stored.rows.filter((r) => r.agency === ADVERSARY || r.agency === ADVERSARY_AGENCY)).toEqual([]);
     const documents = new Set([...shots.values()].flatMap((r) => r.documents));
-    expect(documents.size).toBe(25); // 5 batches of 5 bets (half frame, 3 invalid bets, agency mismatch)
+    expect(documents.size).toBe(30); // 6 batches of 5 bets (half frame, 3 invalid bets, agency mismatch, unknown agency)
     expect(stored.rows.filter((r) => documents.has(r.document))).toEqual([]);
-    expect(shot('hello-after').decoded.messages).toEqual([{ type: 'status', agency: ADVERSARY_AGENCY, stored: 0, drawDone: false }]);
+    expect(shot('hello-after').decoded.messages).toEqual([idleStatus(true)]);
   });
 
   it('never exits nor restarts, and logs a fail only about adversary connections', async () => {
     const server = started().server;
     expect(server.exitCount).toBe(0);
     expect((await server.inspect())?.running).toBe(true);
+    // Not the done's nor the last hello's: they cause no fail, and the last may reuse an exited client's address.
     const adversaryIps = new Set([...shots.values(), flood].flatMap((r) => r.ips));
-    const adversaryAgencies = [String(ADVERSARY_AGENCY), String(ADVERSARY_AGENCY - 1)];
     const fails = started().timeline.select({ source: 'server', result: 'fail' });
-    // A fail line names the adversary's address (protocol errors) or its agency (refused batches).
-    const foreign = fails.filter((e) => !adversaryIps.has(peerAddress(e) ?? '') && !adversaryAgencies.includes(e.event?.details.agencia ?? ''));
-    expect(foreign.map((e) => e.text)).toEqual([]);
+    // A fail line names the adversary's address (protocol errors) or its agency (refused batches;
+    // the one claiming agency VICTIM is refused as not the agency its connection speaks for).
+    const mismatch = `this connection speaks for agency ${ADVERSARY}`;
+    const byAdversary = (d: Readonly<Record<string, string>> = {}) => d.agencia === String(ADVERSARY) || (d.agencia === String(VICTIM) && d.detail === mismatch);
+    expect(fails.filter((e) => !adversaryIps.has(peerAddress(e) ?? '') && !byAdversary(e.event?.details)).map((e) => e.text)).toEqual([]);
     // One protocol error per adversary whose answer was an error frame.
-    expect(started().timeline.select({ source: 'server', action: 'protocol_error' })).toHaveLength(6);
+    const errors = started().timeline.select({ source: 'server', action: 'protocol_error' }).map((e) => e.event?.details.code);
+    const expected = ['AGENCY_MISMATCH', 'FRAME_TOO_LARGE', 'FRAME_TOO_LARGE', 'MALFORMED_MESSAGE', 'UNKNOWN_AGENCY', 'UNKNOWN_MESSAGE', 'UNKNOWN_MESSAGE'];
+    expect(errors.sort()).toEqual(expected);
   });
 });

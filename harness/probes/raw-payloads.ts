@@ -10,7 +10,7 @@ import { ProtocolError } from '../../system/protocol/errors.js';
 import { FrameDecoder } from '../../system/protocol/frame-decoder.js';
 import { decodeMessage } from '../../system/protocol/message-decoder.js';
 import type { Message, MessageOf } from '../../system/protocol/messages.js';
-import { encodeBatch, encodeHello } from '../../system/protocol/serializer.js';
+import { encodeBatch, encodeDone, encodeHello } from '../../system/protocol/serializer.js';
 import { batchOf } from '../../system/protocol/bet-text.js';
 
 /** `size` bytes from the project's seeded generator: the same seed, the same bytes. */
@@ -85,6 +85,11 @@ export function betsWithOneBad(firstSerial: number, count: number, badAt: number
 export function helloAndBatch(agency: number, batchAgency: number, bets: readonly BetFields[]): Buffer {
   const batch = batchOf(batchAgency, 0, bets);
   return Buffer.concat([encodeHello({ agency }), encodeBatch(batch)]);
+}
+
+/** hello(agency), then its `done`: the agency has no more bets (valid frames, nothing spoiled). */
+export function helloAndDone(agency: number): Buffer {
+  return Buffer.concat([encodeHello({ agency }), encodeDone({ agency })]);
 }
 
 /** What came back, decoded with the project's own framing and message decoders. */

@@ -5,9 +5,9 @@ import { ErrorCode, MAX_FRAME_SIZE } from '../../system/protocol/constants.js';
 import { FrameDecoder } from '../../system/protocol/frame-decoder.js';
 import { decodeMessage } from '../../system/protocol/message-decoder.js';
 import type { Message } from '../../system/protocol/messages.js';
-import { encodeBatchResult, encodeError, encodeStatus, encodeWinnersQuery } from '../../system/protocol/serializer.js';
+import { encodeBatchResult, encodeError, encodeHello, encodeStatus, encodeWinnersQuery } from '../../system/protocol/serializer.js';
 import type { ContainerHandle } from '../run/container-handle.js';
-import type { ProbeContext } from './probes.js';
+import type { Probe, ProbeContext } from './probes.js';
 import {
   adversaryDocument,
   betsWithOneBad,
@@ -15,12 +15,13 @@ import {
   firstHalf,
   framingVerdict,
   helloAndBatch,
+  helloAndDone,
   HTTP_GET,
   oversizedHeader,
   retyped,
   seededBytes,
 } from './raw-payloads.js';
-import { ADVERSARY_AGENCY, Adversaries } from './raw-probe.js';
+import { ADVERSARY_AGENCY, Adversaries, describeExchange, type RawResult } from './raw-probe.js';
 import { floodCommand, parseFloodOutput, parseSendOutput, RawOutputError, sendCommand } from './raw-scripts.js';
 
 function messagesOf(bytes: Buffer): Message[] {
@@ -77,6 +78,12 @@ describe('adversary payloads', () => {
       const verdicts = Array.from({ length: 5 }, (_, i) => checkBetSpans(99, batch.text, batch.spans, i * SPAN_WIDTH));
       expect(verdicts.map((v) => v !== undefined), bad).toEqual([false, false, true, false, false]);
     }
+  });
+
+  it('hello and done: two valid frames for the same agency', () => {
+    const payload = helloAndDone(3);
+    expect(framingVerdict(payload)).toBeUndefined();
+    expect(messagesOf(payload)).toEqual([{ type: 'hello', agency: 3 }, { type: 'done', agency: 3 }]);
   });
 
   it('adversary documents are 10 digits: never one of a dataset (8 digits)', () => {
@@ -154,19 +161,80 @@ describe('Adversaries', () => {
     return { ctx, commands };
   }
 
-  it('invalidBatch sends hello(99) and a batch, lists its documents and decodes the answer', async () => {
+  /** What a probe sent, decoded: [type, agency] of each message. */
+  async function sentBy(probe: Probe<RawResult>): Promise<[string, number | undefined][]> {
+    const { ctx, commands } = fakeContext(sendOutput(Buffer.alloc(0)));
+    await probe.run(ctx);
+    return messagesOf(Buffer.from(commands[0]?.[3] as string, 'base64')).map((m) => [m.type, 'agency' in m ? m.agency : undefined]);
+  }
+
+  it('invalidBatch sends hello as the target agency and a batch, lists its documents and decodes the answer', async () => {
     const answer = Buffer.concat([
-      encodeStatus({ agency: ADVERSARY_AGENCY, stored: 0, drawDone: false }),
+      encodeStatus({ agency: 3, stored: 0, drawDone: false }),
       encodeBatchResult({ code: ErrorCode.AGENCY_MISMATCH, firstIndex: 0, count: 5, detail: 'no' }),
     ]);
     const { ctx, commands } = fakeContext(sendOutput(answer));
-    const r = await Adversaries.invalidBatch('agency-mismatch').run(ctx);
+    const r = await Adversaries.invalidBatch('agency-mismatch', { agency: 3 }).run(ctx);
     const sent = messagesOf(Buffer.from(commands[0]?.[3] as string, 'base64'));
-    expect(sent.map((m) => [m.type, 'agency' in m ? m.agency : undefined])).toEqual([['hello', 99], ['batch', 98]]);
+    expect(sent.map((m) => [m.type, 'agency' in m ? m.agency : undefined])).toEqual([['hello', 3], ['batch', 1]]);
     expect(r.documents).toHaveLength(5);
     expect(r.decoded.messages.map((m) => m.type)).toEqual(['status', 'batch_result']);
     expect(r.closedByServer).toBe(true);
     expect(r.service).toBe('adversary-1');
+  });
+
+  it('the agency an adversary speaks as: ADVERSARY_AGENCY (99) unless the target names one', async () => {
+    expect(ADVERSARY_AGENCY).toBe(99);
+    expect(await sentBy(Adversaries.invalidBatch('bad-date'))).toEqual([['hello', 99], ['batch', 99]]);
+    expect(await sentBy(Adversaries.invalidBatch('empty-name', { agency: 3 }))).toEqual([['hello', 3], ['batch', 3]]);
+    // A mismatch claims agency 1 (2 when speaking as 1), or the agency asked for.
+    expect(await sentBy(Adversaries.invalidBatch('agency-mismatch'))).toEqual([['hello', 99], ['batch', 1]]);
+    expect(await sentBy(Adversaries.invalidBatch('agency-mismatch', { agency: 1 }))).toEqual([['hello', 1], ['batch', 2]]);
+    expect(await sentBy(Adversaries.invalidBatch('agency-mismatch', { agency: 3 }, 2))).toEqual([['hello', 3], ['batch', 2]]);
+    expect(await sentBy(Adversaries.hello())).toEqual([['hello', 99]]);
+    expect(await sentBy(Adversaries.hello(undefined, { agency: 3 }))).toEqual([['hello', 3]]);
+    expect(await sentBy(Adversaries.hello(2, { agency: 3 }))).toEqual([['hello', 2]]);
+    const { ctx, commands } = fakeContext(sendOutput(Buffer.alloc(0)));
+    await Adversaries.unknownType(0x5a, { agency: 3 }).run(ctx);
+    await Adversaries.halfFrame(1, { agency: 3 }).run(ctx);
+    const [unknown, half] = commands.map((c) => Buffer.from(c[3] as string, 'base64'));
+    expect(unknown).toEqual(retyped(encodeHello({ agency: 3 }), 0x5a));
+    const hello = encodeHello({ agency: 3 });
+    expect(half?.subarray(0, hello.length)).toEqual(hello);
+    expect(half?.readUInt32BE(hello.length + 3)).toBe(3); // the half batch's agency
+  });
+
+  it('unknownAgency: hello as an agency outside the lottery, then a valid batch of 5 bets for it', async () => {
+    const refused = encodeError({ code: ErrorCode.UNKNOWN_AGENCY, message: "agency 99 is not one of this lottery's agencies (1 … 3)" });
+    const { ctx, commands } = fakeContext(sendOutput(refused));
+    const r = await Adversaries.unknownAgency().run(ctx);
+    const payload = Buffer.from(commands[0]?.[3] as string, 'base64');
+    expect(framingVerdict(payload)).toBeUndefined();
+    const [hello, batch] = messagesOf(payload);
+    expect(hello).toEqual({ type: 'hello', agency: 99 });
+    if (batch?.type !== 'batch') throw new Error('no batch');
+    expect(batch).toMatchObject({ agency: 99, firstIndex: 0, count: 5 });
+    const verdicts = Array.from({ length: 5 }, (_, i) => checkBetSpans(99, batch.text, batch.spans, i * SPAN_WIDTH));
+    expect(verdicts).toEqual(Array(5).fill(undefined));
+    expect(r.documents).toEqual([600, 601, 602, 603, 604].map(adversaryDocument));
+    expect(r.decoded.errorName).toBe('UNKNOWN_AGENCY');
+    expect(await sentBy(Adversaries.unknownAgency(7))).toEqual([['hello', 7], ['batch', 7]]);
+  });
+
+  it("done: hello and done for the target's agency, no bets", async () => {
+    const { ctx, commands } = fakeContext(sendOutput(encodeStatus({ agency: 3, stored: 0, drawDone: false })));
+    const r = await Adversaries.done({ agency: 3 }).run(ctx);
+    expect(Buffer.from(commands[0]?.[3] as string, 'base64')).toEqual(helloAndDone(3));
+    expect(r.documents).toEqual([]);
+    expect(r.decoded.messages).toEqual([{ type: 'status', agency: 3, stored: 0, drawDone: false }]);
+    expect(r.description).toBe('hello as agency 3, then its done');
+  });
+
+  it('describeExchange: one line about what was sent and what came back', async () => {
+    const answer = Buffer.concat([encodeStatus({ agency: 3, stored: 0, drawDone: false }), encodeError({ code: ErrorCode.AGENCY_MISMATCH, message: 'no' })]);
+    const { ctx } = fakeContext(sendOutput(answer));
+    const line = describeExchange(await Adversaries.foreignWinners(1, 3).run(ctx));
+    expect(line).toMatch(/^from 172\.18\.0\.9\/172\.17\.0\.3 sent {5}7 B → status error\(5\); closed by server: true; exchange 120 ms, container \d+ ms$/);
   });
 
   it('a connection that timed out is not one the server closed', async () => {
@@ -183,5 +251,7 @@ describe('Adversaries', () => {
       { type: 'hello', agency: 99 },
       { type: 'winners_query', agency: 1 },
     ]);
+    expect(await sentBy(Adversaries.foreignWinners(1, 3))).toEqual([['hello', 3], ['winners_query', 1]]);
+    expect(await sentBy(Adversaries.foreignWinners(2, undefined, { agency: 3 }))).toEqual([['hello', 3], ['winners_query', 2]]);
   });
 });

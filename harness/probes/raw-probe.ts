@@ -7,6 +7,11 @@
  *
  * Each runs one container of the netcat-tester image (busybox nc), sends its bytes to
  * server:12345, half-closes, and reports what came back, decoded with the project's decoders.
+ *
+ * The server refuses at hello any agency outside 1 … SERVER_AGENCIES (UNKNOWN_AGENCY), so an
+ * adversary that should get past hello speaks as a real agency of the run (`{ agency: n }`),
+ * typically one more than the run's clients, with SERVER_AGENCIES raised to match; it then
+ * owes the lottery its `done` (Adversaries.done) or the draw waits for it.
  */
 import { MessageCode } from '../../system/protocol/constants.js';
 import { batchOf } from '../../system/protocol/bet-text.js';
@@ -19,6 +24,7 @@ import {
   decodeAnswer,
   firstHalf,
   helloAndBatch,
+  helloAndDone,
   HTTP_GET,
   oversizedHeader,
   retyped,
@@ -26,7 +32,10 @@ import {
 } from './raw-payloads.js';
 import { floodCommand, type FloodOutput, parseFloodOutput, parseSendOutput, sendCommand, type SendOutput } from './raw-scripts.js';
 
-/** The agency adversaries speak for: no run has that many real agencies, so nothing of it is ever expected. */
+/**
+ * The agency adversaries speak as unless told otherwise: beyond any run's agencies, so the
+ * server refuses its hello with UNKNOWN_AGENCY and closes (nothing after the hello is read).
+ */
 export const ADVERSARY_AGENCY = 99;
 
 export interface RawTarget {
@@ -34,6 +43,12 @@ export interface RawTarget {
   readonly port?: number;
   /** Seconds the exchange may take before nc is stopped (a server that never closes). */
   readonly timeoutSeconds?: number;
+  /** The agency the adversary speaks as in its hello (default ADVERSARY_AGENCY). */
+  readonly agency?: number;
+}
+
+function agencyOf(target: RawTarget): number {
+  return target.agency ?? ADVERSARY_AGENCY;
 }
 
 export interface RawResult extends SendOutput {
@@ -51,6 +66,12 @@ export interface RawResult extends SendOutput {
   readonly durationMs: number;
   /** Everything the container printed. */
   readonly output: string;
+}
+
+/** One line about an exchange: who sent how much, what came back, who closed, how long it took. */
+export function describeExchange(r: RawResult): string {
+  const answer = r.decoded.messages.map((m) => (m.type === 'error' || m.type === 'batch_result' ? `${m.type}(${m.code})` : m.type)).join(' ');
+  return `from ${r.ips.join('/')} sent ${String(r.bytesSent).padStart(5)} B → ${answer || '(nothing)'}; closed by server: ${r.closedByServer}; exchange ${r.exchangeMs} ms, container ${Math.round(r.durationMs)} ms`;
 }
 
 interface RawSpec {
@@ -137,12 +158,13 @@ const BATCH_BETS = 5;
 const BAD_AT = 2;
 
 /** Each batch case bets with its own documents, so a leak into bets.csv names its case. */
-const DOCUMENT_SERIALS: Readonly<Record<BadBet | 'agency-mismatch' | 'half-frame', number>> = {
+const DOCUMENT_SERIALS: Readonly<Record<BadBet | 'agency-mismatch' | 'half-frame' | 'unknown-agency', number>> = {
   'bad-date': 100,
   'number-out-of-range': 200,
   'empty-name': 300,
   'agency-mismatch': 400,
   'half-frame': 500,
+  'unknown-agency': 600,
 };
 
 export type BatchAttack = BadBet | 'agency-mismatch';
@@ -166,9 +188,10 @@ export class Adversaries {
 
   /** hello, then the first half of a valid batch frame, then (after `holdSeconds`) the hang-up. */
   static halfFrame(holdSeconds = 1, target: RawTarget = {}): Probe<RawResult> {
+    const agency = agencyOf(target);
     const bets = betsWithOneBad(DOCUMENT_SERIALS['half-frame'], BATCH_BETS, -1, undefined);
-    const batch = encodeBatch(batchOf(ADVERSARY_AGENCY, 0, bets));
-    const payload = Buffer.concat([encodeHello({ agency: ADVERSARY_AGENCY }), firstHalf(batch)]);
+    const batch = encodeBatch(batchOf(agency, 0, bets));
+    const payload = Buffer.concat([encodeHello({ agency }), firstHalf(batch)]);
     const description = `hello, half a batch frame (${firstHalf(batch).length} of ${batch.length} bytes), a hang-up ${holdSeconds} s later`;
     return new RawProbe({ description, payload, documents: bets.map((b) => b.document), holdSeconds }, target);
   }
@@ -180,34 +203,57 @@ export class Adversaries {
 
   /** A well-framed message of a type code the protocol does not have (default 'Z'). */
   static unknownType(code = 0x5a, target: RawTarget = {}): Probe<RawResult> {
-    const payload = retyped(encodeHello({ agency: ADVERSARY_AGENCY }), code);
+    const payload = retyped(encodeHello({ agency: agencyOf(target) }), code);
     return new RawProbe({ description: `a frame of unknown type 0x${code.toString(16)}`, payload }, target);
   }
 
   /**
-   * hello(99), then a batch of 5 bets from position 0: the third spoiled (bad date, number out
-   * of range, empty name), or all valid but the batch claiming agency 98.
+   * hello as the adversary's agency, then a batch of 5 bets from position 0: the third spoiled
+   * (bad date, number out of range, empty name), or all valid but the batch claiming agency
+   * `claimed` (by default agency 1, a real agency of any run; 2 when the adversary is agency 1).
    */
-  static invalidBatch(attack: BatchAttack, target: RawTarget = {}): Probe<RawResult> {
+  static invalidBatch(attack: BatchAttack, target: RawTarget = {}, claimed?: number): Probe<RawResult> {
+    const agency = agencyOf(target);
     const serial = DOCUMENT_SERIALS[attack];
     const bets = betsWithOneBad(serial, BATCH_BETS, BAD_AT, attack === 'agency-mismatch' ? undefined : attack);
-    const batchAgency = attack === 'agency-mismatch' ? ADVERSARY_AGENCY - 1 : ADVERSARY_AGENCY;
+    const batchAgency = attack === 'agency-mismatch' ? claimed ?? (agency === 1 ? 2 : 1) : agency;
     const description =
       attack === 'agency-mismatch'
-        ? `hello as agency ${ADVERSARY_AGENCY}, a valid batch claiming agency ${batchAgency}`
-        : `hello as agency ${ADVERSARY_AGENCY}, a batch whose bet ${BAD_AT + 1} of ${BATCH_BETS} has: ${attack}`;
-    return new RawProbe({ description, payload: helloAndBatch(ADVERSARY_AGENCY, batchAgency, bets), documents: bets.map((b) => b.document) }, target);
+        ? `hello as agency ${agency}, a valid batch claiming agency ${batchAgency}`
+        : `hello as agency ${agency}, a batch whose bet ${BAD_AT + 1} of ${BATCH_BETS} has: ${attack}`;
+    return new RawProbe({ description, payload: helloAndBatch(agency, batchAgency, bets), documents: bets.map((b) => b.document) }, target);
   }
 
-  /** hello as agency `as`, then a winners query for agency `of`. */
-  static foreignWinners(of: number, as = ADVERSARY_AGENCY, target: RawTarget = {}): Probe<RawResult> {
-    const payload = Buffer.concat([encodeHello({ agency: as }), encodeWinnersQuery({ agency: of })]);
-    return new RawProbe({ description: `hello as agency ${as}, then the winners of agency ${of}`, payload }, target);
+  /**
+   * hello as `agency` (by default ADVERSARY_AGENCY: outside the run's 1 … N), then a valid batch
+   * of 5 bets for it: the server should refuse the hello (UNKNOWN_AGENCY), close, store nothing.
+   */
+  static unknownAgency(agency = ADVERSARY_AGENCY, target: RawTarget = {}): Probe<RawResult> {
+    const bets = betsWithOneBad(DOCUMENT_SERIALS['unknown-agency'], BATCH_BETS, -1, undefined);
+    const description = `hello as agency ${agency}, then a valid batch of ${BATCH_BETS} bets for it`;
+    return new RawProbe({ description, payload: helloAndBatch(agency, agency, bets), documents: bets.map((b) => b.document) }, target);
   }
 
-  /** hello alone: the answer's status says how many bets of `agency` the server holds. */
-  static hello(agency = ADVERSARY_AGENCY, target: RawTarget = {}): Probe<RawResult> {
-    return new RawProbe({ description: `hello as agency ${agency}`, payload: encodeHello({ agency }) }, target);
+  /**
+   * hello, then `done` for the adversary's agency: an agency of the run that sent no bets still
+   * owes its `done` before the draw. The server answers the hello only.
+   */
+  static done(target: RawTarget = {}): Probe<RawResult> {
+    const agency = agencyOf(target);
+    return new RawProbe({ description: `hello as agency ${agency}, then its done`, payload: helloAndDone(agency) }, target);
+  }
+
+  /** hello as agency `as` (default: the target's agency), then a winners query for agency `of`. */
+  static foreignWinners(of: number, as?: number, target: RawTarget = {}): Probe<RawResult> {
+    const agency = as ?? agencyOf(target);
+    const payload = Buffer.concat([encodeHello({ agency }), encodeWinnersQuery({ agency: of })]);
+    return new RawProbe({ description: `hello as agency ${agency}, then the winners of agency ${of}`, payload }, target);
+  }
+
+  /** hello alone as `agency` (default: the target's agency): its status says how many bets the server holds of it. */
+  static hello(agency?: number, target: RawTarget = {}): Probe<RawResult> {
+    const as = agency ?? agencyOf(target);
+    return new RawProbe({ description: `hello as agency ${as}`, payload: encodeHello({ agency: as }) }, target);
   }
 
   /** `connections` connections from one container, all open at once, silent for `holdSeconds`, then hung up. */

@@ -51,6 +51,7 @@ export class ContainerHandle {
     private readonly timeline: Timeline,
     private readonly networkName: string,
     readonly started: StartedTestContainer,
+    private readonly readyLine: RegExp | undefined,
   ) {}
 
   static async start(spec: Pick<ServiceSpec, 'name' | 'image' | 'environment' | 'mounts'>, o: StartOptions): Promise<ContainerHandle> {
@@ -67,7 +68,7 @@ export class ContainerHandle {
     if (o.entrypoint) builder = builder.withEntrypoint([...o.entrypoint]);
     if (o.command) builder = builder.withCommand([...o.command]);
     const started = await builder.start();
-    const handle = new ContainerHandle(spec.name, started.getId(), containerName, o.docker, o.timeline, o.networkName, started);
+    const handle = new ContainerHandle(spec.name, started.getId(), containerName, o.docker, o.timeline, o.networkName, started, o.readyLine);
     handle.watch();
     return handle;
   }
@@ -140,10 +141,17 @@ export class ContainerHandle {
     return code;
   }
 
-  /** Starts the stopped container again (same file system, same name and alias). */
-  async startAgain(): Promise<void> {
+  /**
+   * Starts the stopped container again (same file system, same name and alias) and, like the
+   * first start, resolves once it logs its ready line: a signal sent before the process has
+   * installed its handlers would be lost (PID 1 ignores signals it does not handle).
+   */
+  async startAgain(readyTimeoutMs = 30_000): Promise<void> {
+    const mark = this.timeline.entries.length;
     await this.docker.startContainer(this.id);
     this.watch();
+    const ready = this.readyLine;
+    if (ready) await this.timeline.waitFor({ source: this.service, kind: 'log', where: (e) => e.seq >= mark && ready.test(e.text) }, 1, readyTimeoutMs);
   }
 
   async inspect(): Promise<ContainerSummary | undefined> {

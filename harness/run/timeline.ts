@@ -44,6 +44,8 @@ export class WaitTimeoutError extends Error {
 interface Waiter {
   readonly filter: EventFilter;
   readonly count: number;
+  /** Entries matched so far: each new entry is tested once, never the whole list again. */
+  readonly matched: TimelineEntry[];
   readonly resolve: (entries: TimelineEntry[]) => void;
   readonly reject: (err: Error) => void;
 }
@@ -82,7 +84,7 @@ export class Timeline {
   add(entry: Omit<TimelineEntry, 'seq'>): TimelineEntry {
     const full: TimelineEntry = { ...entry, seq: this.list.length };
     this.list.push(full);
-    if (this.waiters.length > 0) this.settle();
+    if (this.waiters.length > 0) this.settle(full);
     return full;
   }
 
@@ -103,6 +105,7 @@ export class Timeline {
       const waiter: Waiter = {
         filter,
         count,
+        matched: now,
         resolve: (entries) => {
           clearTimeout(timer);
           resolve(entries);
@@ -126,11 +129,12 @@ export class Timeline {
     }
   }
 
-  private settle(): void {
+  private settle(entry: TimelineEntry): void {
     this.waiters = this.waiters.filter((w) => {
-      const found = this.select(w.filter);
-      if (found.length < w.count) return true;
-      w.resolve(found.slice(0, w.count));
+      if (!matches(entry, w.filter)) return true;
+      w.matched.push(entry);
+      if (w.matched.length < w.count) return true;
+      w.resolve(w.matched.slice(0, w.count));
       return false;
     });
   }

@@ -80,7 +80,7 @@ export class Nemesis {
   ) {}
 
   static fromSeed(options: NemesisOptions): Nemesis {
-    const { seed, targets, faults = 6, kinds = NEMESIS_KINDS, firstMs = [500, 1500], gapMs = [300, 1500], holdMs = [1000, 3000], lossProbability = 0.1 } = options;
+    const { seed, targets, faults = 6, kinds = NEMESIS_KINDS, firstMs = [300, 1000], gapMs = [200, 1000], holdMs = [800, 2500], lossProbability = 0.1 } = options;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new NemesisError(`the seed must be a whole number from 0 to 4294967295, got ${seed}`);
     if (targets.length === 0) throw new NemesisError('the nemesis needs at least one target');
     if (kinds.length === 0) throw new NemesisError('the nemesis needs at least one kind of fault');

@@ -22,6 +22,7 @@ import '../setup/testcontainers-env.js';
 import type { Readable } from 'node:stream';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { createDockerClient, type ContainerClient } from '../docker/docker-client.js';
+import { settleWithin } from '../util/settle-within.js';
 
 export type Shaping =
   | { readonly type: 'loss'; readonly probability: number }
@@ -130,14 +131,6 @@ function collectLines(stream: Readable, into: string[]): Promise<void> {
   });
 }
 
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The ready line's text once `lines` holds it (undefined after `ms`). */
 async function readyText(lines: readonly string[], ms: number): Promise<string | undefined> {
@@ -175,7 +168,7 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
       .withStartupTimeout(options.startupTimeoutMs ?? 15_000)
       .start();
   } catch (error) {
-    await within(streamEnded, 2000);
+    await settleWithin(streamEnded, 2000);
     // testcontainers removes a container that never got ready; make sure of it (only ours:
     // a name clash with someone else's container is a failure to report, not to clean up).
     const leftovers = await docker.listContainers(options.labels).catch(() => []);
@@ -200,7 +193,7 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
       }
     } finally {
       await docker.removeContainer(helperId);
-      await within(streamEnded, 1000);
+      await settleWithin(streamEnded, 1000);
     }
   };
   return {

@@ -9,19 +9,10 @@ import type { ContainerClient, ContainerSummary } from '../docker/docker-client.
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
+import { settleWithin } from '../util/settle-within.js';
 
 /** How long an exit waits for the log stream to deliver the container's last lines. */
 const LOG_DRAIN_MS = 3000;
-
-/** Waits for `work` at most `ms`; the timer is cleared either way (no pending timer keeps the process up). */
-async function settleWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([work, new Promise((r) => (timer = setTimeout(r, ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export interface StartOptions {
   readonly identity: RunIdentity;

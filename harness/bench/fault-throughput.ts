@@ -3,14 +3,18 @@
  * system on the dataset `scale` times the default, without faults (the baseline) and under the
  * seeded nemesis, run after run in the same process; prints the medians and their ratio. Also
  * prints, for every server crash or restart the nemesis made, the time to full recovery: from
- * the server's start again (the heal) to the next batch a client saw acknowledged.
+ * the harness starting the server's container again to the next batch a client saw acknowledged
+ * (a restart after every client finished has no next batch and is not counted), and the same
+ * for a planned SIGKILL of the server mid-run on the default dataset, `runs` times.
  * Every run is checked with the exactly-once checker; a failed check fails the bench (exit 1).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
 import { describeCheck } from '../checker/set-checker.js';
 import { Datasets } from '../datasets/datasets.js';
+import { Faults, Triggers } from '../faults/faults.js';
 import { Nemesis } from '../faults/nemesis.js';
+import { RESTART_NOTE } from '../run/container-handle.js';
 import { LotteryRun } from '../run/lottery-run.js';
 import type { StartedLotteryRun } from '../run/started-lottery-run.js';
 
@@ -37,14 +41,13 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
-/** Heal of each fault that stopped the server → the first client ack after it. */
+/** Each restart of the server (the harness starting its container again) → the first client ack after it. */
 function recoveries(run: StartedLotteryRun): number[] {
-  const serverFaults = new Set(run.timeline.select({ kind: 'fault', where: (e) => e.targets?.includes('server') === true && /^(crash|restart) /.test(e.text) }).map((e) => e.faultId));
   return run.timeline
-    .select({ kind: 'heal', where: (e) => serverFaults.has(e.faultId) })
-    .flatMap((heal) => {
-      const ack = run.timeline.select({ source: /^client\d+$/, action: 'apuestas_enviadas', result: 'success', where: (e) => e.seq > heal.seq })[0];
-      return ack ? [ack.at - heal.at] : [];
+    .select({ source: 'harness', kind: 'note', where: (e) => e.text === `${RESTART_NOTE} server` })
+    .flatMap((restart) => {
+      const ack = run.timeline.select({ source: /^client\d+$/, action: 'apuestas_enviadas', result: 'success', where: (e) => e.seq > restart.seq })[0];
+      return ack ? [ack.at - restart.at] : [];
     });
 }
 
@@ -68,6 +71,30 @@ async function once(withNemesis: boolean, runSeed: number): Promise<Measured> {
   }
 }
 
+/** The default dataset, slowed a little; SIGKILL to the server after 40 stored batches, started again at once. */
+async function crashRecovery(): Promise<number> {
+  const run = await new LotteryRun().withClients(DEFAULT_SIZES.length).withClientConfig({ batch: { period: '5ms' } }).start();
+  try {
+    await run.fireWhen(Triggers.afterEvents({ source: 'server', action: 'apuesta_recibida', result: 'success' }, 40), Faults.crash('server', 0));
+    const codes = await run.waitForClients();
+    if (Object.values(codes).some((c) => c !== 0)) throw new Error(`a client failed: ${JSON.stringify(codes)}`);
+    const check = await run.check();
+    if (!check.valid) throw new Error(`the checker failed:\n${describeCheck(check)}`);
+    const [ms] = recoveries(run);
+    if (ms === undefined) throw new Error('no acknowledged batch after the restart');
+    const restart = run.timeline.select({ source: 'harness', kind: 'note', where: (e) => e.text === `${RESTART_NOTE} server` })[0];
+    const after = (action: string) => run.timeline.select({ source: 'server', action, where: (e) => e.seq > (restart?.seq ?? 0) })[0];
+    const listening = after('servidor_escuchando');
+    const reconnect = after('agencia_conectada');
+    if (restart && listening && reconnect) {
+      console.log(`  crash: start again → listening ${fmt(listening.at - restart.at)} ms → first reconnect ${fmt(reconnect.at - listening.at)} ms → ack ${fmt(restart.at + ms - reconnect.at)} ms`);
+    }
+    return ms;
+  } finally {
+    await run.stop();
+  }
+}
+
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
@@ -84,12 +111,16 @@ async function main(): Promise<void> {
     const rec = f.recoveriesMs.length ? ` (server recoveries: ${f.recoveriesMs.map((m) => `${fmt(m)} ms`).join(', ')})` : '';
     console.log(`run ${i + 1}: no faults ${fmt(b.betsPerS)} bets/s in ${fmt(b.sendingS, 1)} s; nemesis seed ${seed + i} ${fmt(f.betsPerS)} bets/s in ${fmt(f.sendingS, 1)} s${rec}`);
   }
+  const crashes: number[] = [];
+  for (let i = 0; i < runs; i++) crashes.push(await crashRecovery());
+  console.log(`server SIGKILL mid-run (default dataset, after 40 stored batches), restart → next acknowledged batch: ${crashes.map((m) => `${fmt(m)} ms`).join(', ')}`);
   const mb = median(base.map((m) => m.betsPerS));
   const mf = median(faulted.map((m) => m.betsPerS));
   const rec = faulted.flatMap((m) => m.recoveriesMs);
+  console.log(`time to full recovery after a server SIGKILL (start again → next acknowledged batch), median of ${runs}: ${fmt(median(crashes))} ms`);
   console.log('');
   console.log(`throughput, median of ${runs}: no faults ${fmt(mb)} bets/s; under the nemesis ${fmt(mf)} bets/s; ratio ${fmt(mf / mb, 2)}`);
-  if (rec.length > 0) console.log(`time to full recovery after a server crash/restart (start → next acknowledged batch): median ${fmt(median(rec))} ms over ${rec.length}, min ${fmt(Math.min(...rec))}, max ${fmt(Math.max(...rec))}`);
+  if (rec.length > 0) console.log(`the same under the nemesis (its server crashes and restarts that had a next batch): median ${fmt(median(rec))} ms over ${rec.length}, min ${fmt(Math.min(...rec))}, max ${fmt(Math.max(...rec))}`);
   else console.log('no server crash or restart in these schedules: no recovery time measured');
 }
 

@@ -11,6 +11,9 @@ import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
 import { settleWithin } from '../util/settle-within.js';
 
+/** The timeline note written when a stopped container is started again (`starting again server`). */
+export const RESTART_NOTE = 'starting again';
+
 /** How long an exit waits for the log stream to deliver the container's last lines. */
 const LOG_DRAIN_MS = 3000;
 
@@ -139,6 +142,7 @@ export class ContainerHandle {
    */
   async startAgain(readyTimeoutMs = 30_000): Promise<void> {
     const mark = this.timeline.entries.length;
+    this.timeline.add({ at: Date.now(), source: 'harness', kind: 'note', text: `${RESTART_NOTE} ${this.service}`, event: undefined });
     await this.docker.startContainer(this.id);
     this.watch();
     const ready = this.readyLine;

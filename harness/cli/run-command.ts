@@ -144,6 +144,7 @@ class RunCommand {
     if (stale.containers + stale.networks + stale.folders > 0) {
       this.note(`removed what interrupted runs left: ${stale.containers} containers, ${stale.networks} networks, ${stale.folders} folders`);
     }
+    for (const f of stale.failures) this.note(`could not remove what an interrupted run left: ${f}`);
     return dataset;
   }
 

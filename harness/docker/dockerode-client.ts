@@ -25,6 +25,8 @@ function labelFilter(labels: Readonly<Record<string, string>>): string {
   return JSON.stringify({ label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
 }
 
+const NETWORK_REMOVE_ATTEMPTS = 5;
+
 /** Runs `op`; a 404 (already gone) or 304 (already in that state) is not an error. */
 async function tolerant(what: string, op: () => Promise<unknown>, tolerated: readonly number[] = [304, 404]): Promise<void> {
   try {
@@ -134,8 +136,28 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     }
   }
 
-  removeNetwork(id: string): Promise<void> {
-    return tolerant(`remove network ${id}`, () => this.docker.getNetwork(id).remove(), [404]);
+  /**
+   * Removes a network. "Active endpoints" (a container still being removed, or an endpoint the
+   * engine failed to release: dockerd 20.10 does that under load) are forced off and the removal
+   * tried again, a few times.
+   */
+  async removeNetwork(id: string): Promise<void> {
+    const network = this.docker.getNetwork(id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await network.remove();
+        return;
+      } catch (error) {
+        const code = statusCodeOf(error);
+        if (code === 404) return;
+        if (code !== 403 || attempt >= NETWORK_REMOVE_ATTEMPTS) throw new DockerClientError(`remove network ${id}: ${errorText(error)}`, { cause: error });
+        const info = (await network.inspect().catch(() => undefined)) as { Containers?: Record<string, { Name?: string }> } | undefined;
+        for (const [endpoint, { Name }] of Object.entries(info?.Containers ?? {})) {
+          await network.disconnect({ Container: Name ?? endpoint, Force: true }).catch(() => {});
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
   }
 
   async listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]> {

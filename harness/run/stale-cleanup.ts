@@ -31,20 +31,31 @@ export interface CleanupReport {
   readonly containers: number;
   readonly networks: number;
   readonly folders: number;
+  /** What could not be removed (and why): left for a later clean-up, never a reason to fail a run. */
+  readonly failures: readonly string[];
 }
 
 export async function cleanupStaleRuns(docker: ContainerClient): Promise<CleanupReport> {
+  const failures: string[] = [];
   let containers = 0;
   for (const c of await docker.listContainers(HARNESS_LABELS)) {
     if (!stale(c.labels)) continue;
-    await docker.removeContainer(c.id);
-    containers++;
+    try {
+      await docker.removeContainer(c.id);
+      containers++;
+    } catch (err) {
+      failures.push(`container ${c.name}: ${(err as Error).message}`);
+    }
   }
   let networks = 0;
   for (const n of await docker.listNetworks(HARNESS_LABELS)) {
     if (!stale(n.labels)) continue;
-    await docker.removeNetwork(n.id);
-    networks++;
+    try {
+      await docker.removeNetwork(n.id);
+      networks++;
+    } catch (err) {
+      failures.push(`network ${n.name}: ${(err as Error).message}`);
+    }
   }
   let folders = 0;
   for (const name of readdirSync(tmpdir())) {
@@ -61,5 +72,5 @@ export async function cleanupStaleRuns(docker: ContainerClient): Promise<Cleanup
     rmSync(dir, { recursive: true, force: true });
     folders++;
   }
-  return { containers, networks, folders };
+  return { containers, networks, folders, failures };
 }

@@ -25,8 +25,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   console.log(`[images] ready in ${Math.round(images.totalMs)} ms: ${[images.server, images.client, images.netcatTester, images.netTools].map((i) => `${i.tag} (${i.built ? 'built' : 'up to date'})`).join(', ')}`);
   const stale = await cleanupStaleRuns(docker);
   if (stale.containers + stale.networks + stale.folders > 0) console.log(`[cleanup] removed stale runs: ${JSON.stringify(stale)}`);
+  for (const f of stale.failures) console.warn(`[cleanup] could not remove ${f}`);
   return async () => {
     const left = await cleanupStaleRuns(docker);
     if (left.containers + left.networks > 0) console.log(`[cleanup] removed what the suite left: ${JSON.stringify(left)}`);
+    for (const f of left.failures) console.warn(`[cleanup] could not remove ${f}`);
   };
 }

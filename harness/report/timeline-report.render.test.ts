@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumpDom, findChromium, screenshot } from './chromium.js';
-import type { LayoutFindings } from './layout-check.js';
+import { findChromium, screenshot } from './chromium.js';
+import { renderedLayout } from './rendered-layout.js';
 import { MARK_STYLES } from './marks.js';
 import { syntheticCheck, syntheticRun } from './synthetic-run.js';
 import { renderTimelineReport } from './timeline-report.js';
@@ -74,10 +74,6 @@ function pixelsOf(png: Png, hex: string, tolerance = 8): number {
   return n;
 }
 
-function unescapeText(text: string): string {
-  return text.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
 describe('timeline report in headless Chromium', () => {
   let dir = '';
   let htmlFile = '';
@@ -98,12 +94,7 @@ describe('timeline report in headless Chromium', () => {
   });
 
   it('lays out every lane, mark and fault band inside the plot, labels visible and apart', async () => {
-    const dom = await dumpDom(htmlFile, { timeoutMs: 30_000 });
-    const pre = /<pre id="layout-check"[^>]*data-state="measured"[^>]*>([^<]*)<\/pre>/.exec(dom) ?? /<pre id="layout-check"[^>]*>([^<]*)<\/pre>/.exec(dom);
-    expect(pre, 'no <pre id="layout-check"> in the dumped DOM').not.toBeNull();
-    const text = unescapeText((pre as RegExpExecArray)[1] as string);
-    expect(text, 'the layout check did not run').toMatch(/^\{/);
-    const findings = JSON.parse(text) as LayoutFindings;
+    const { findings, dom } = await renderedLayout(htmlFile, { timeoutMs: 30_000 });
     expect(findings.problems).toEqual([]);
     expect(findings).toMatchObject({ lanes: 4, hiddenLabels: 0, outside: 0, overlaps: 0, faultBands: 1 });
     expect(findings.marks).toBeGreaterThan(20);

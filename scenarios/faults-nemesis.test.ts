@@ -32,8 +32,11 @@ describe('the nemesis', () => {
     const fired = run.timeline.select({ kind: 'fault' }).map((e) => e.faultId);
     const healed = run.timeline.select({ kind: 'heal' }).map((e) => e.faultId);
     expect(healed.sort()).toEqual(fired.sort());
-    // The schedule did hit a running system: most faults fired (a finished client is skipped).
-    expect(outcomes.filter((o) => o.outcome !== undefined).length).toBeGreaterThanOrEqual(4);
+    // The schedule did hit a running system: at least half the faults fired (a finished client is
+    // skipped), a server crash among them.
+    const hit = outcomes.filter((o) => o.outcome !== undefined);
+    expect(hit.length).toBeGreaterThanOrEqual(3);
+    expect(hit.some((o) => o.planned.kind === 'crash' && o.planned.target === 'server')).toBe(true);
     const check = await expectCheckerGreen(run, `nemesis seed ${SEED}`);
     // Its timeline report, laid out by headless Chromium, shows what happened: a lane per
     // container, a band per fault fired, nothing outside the plot, and the checker's verdict.

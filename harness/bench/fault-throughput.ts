@@ -9,6 +9,7 @@
  * Every run is checked with the exactly-once checker; a failed check fails the bench (exit 1).
  */
 import { parseArgs } from 'node:util';
+import { fmt as fmtDigits, median } from '../../system/bench/stats.js';
 import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
 import { describeCheck } from '../checker/set-checker.js';
 import { Datasets } from '../datasets/datasets.js';
@@ -35,11 +36,6 @@ const scale = Number(values.scale);
 const seed = Number(values.seed);
 const faults = Number(values.faults);
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
 
 /** Each restart of the server (the harness starting its container again) → the first client ack after it. */
 function recoveries(run: StartedLotteryRun): number[] {
@@ -61,9 +57,10 @@ async function once(withNemesis: boolean, runSeed: number): Promise<Measured> {
     }
     const codes = await run.waitForClients(900_000);
     if (Object.values(codes).some((c) => c !== 0)) throw new Error(`a client failed: ${JSON.stringify(codes)}`);
-    const check = await run.check();
+    const result = await run.result();
+    const check = await run.check(result);
     if (!check.valid) throw new Error(`the checker failed:\n${describeCheck(check)}`);
-    const { firstConnect, lastBatch } = (await run.result()).times;
+    const { firstConnect, lastBatch } = result.times;
     const sendingS = ((lastBatch ?? 0) - (firstConnect ?? 0)) / 1000;
     return { bets: check.stored, sendingS, betsPerS: check.stored / sendingS, recoveriesMs: recoveries(run) };
   } finally {
@@ -95,7 +92,8 @@ async function crashRecovery(): Promise<number> {
   }
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const fmt = (n: number, digits = 0): string => fmtDigits(n, digits);
 
 async function main(): Promise<void> {
   console.log(`dataset: ${scale}× the default (${fmt(DEFAULT_SIZES.reduce((a, b) => a + b, 0) * scale)} bets, ${DEFAULT_SIZES.length} agencies); nemesis: ${faults} faults, seed ${seed}+run`);

@@ -195,13 +195,13 @@ class RunCommand {
         errors.push(`the results could not be collected: ${describeError(err)}`);
       }
       t = now();
-      check = await this.check(run, errors);
+      check = await this.check(run, result, errors);
       if (check) this.d.check = span(t, now());
       if (this.options.report !== undefined && !this.guard.interrupted) {
         await finishReport(run, this.options.report, this.reportFacts(run, began), check, (l) => this.note(l));
       }
       if (this.options.artifacts !== undefined && !this.guard.interrupted) {
-        await run.saveArtifacts(this.options.artifacts).then(
+        await run.saveArtifacts(this.options.artifacts, check).then(
           () => this.note(`artifacts saved in ${this.options.artifacts}`),
           (err: unknown) => this.note(`artifacts could not be saved: ${describeError(err)}`),
         );
@@ -221,10 +221,10 @@ class RunCommand {
   }
 
   /** The exactly-once checker, once every fault is healed and the server stopped; not without clients. */
-  private async check(run: StartedLotteryRun, errors: string[]): Promise<CheckResult | undefined> {
+  private async check(run: StartedLotteryRun, result: RunResult | undefined, errors: string[]): Promise<CheckResult | undefined> {
     if (this.options.clients === 0 || this.guard.interrupted) return undefined;
     try {
-      return await run.check();
+      return await run.check(result);
     } catch (err) {
       errors.push(`the exactly-once checker could not run: ${describeError(err)}`);
       return undefined;

@@ -22,6 +22,7 @@ import '../setup/testcontainers-env.js';
 import type { Readable } from 'node:stream';
 import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { createDockerClient, type ContainerClient } from '../docker/docker-client.js';
+import { LineSplitter } from '../logs/line-splitter.js';
 import { settleWithin } from '../util/settle-within.js';
 
 export type Shaping =
@@ -110,36 +111,25 @@ export function describeShaping(shaping: Shaping): string {
   return shaping.type === 'loss' ? `loss ${shaping.probability}` : `bandwidth ${shaping.rate}`;
 }
 
-/** Collects a log stream's lines; `ended` resolves when it ends. */
-function collectLines(stream: Readable, into: string[]): Promise<void> {
-  let pending = '';
-  stream.on('data', (chunk: Buffer | string) => {
-    pending += chunk.toString();
-    const parts = pending.split('\n');
-    pending = parts.pop() ?? '';
-    into.push(...parts);
-  });
+/** Collects a log stream's lines (telling `onLine` of each); resolves when the stream ends. */
+function collectLines(stream: Readable, into: string[], onLine: (line: string) => void): Promise<void> {
+  const splitter = new LineSplitter();
+  const take = (lines: readonly string[]): void => {
+    for (const line of lines) {
+      into.push(line);
+      onLine(line);
+    }
+  };
+  stream.on('data', (chunk: Buffer | string) => take(splitter.push(chunk.toString())));
   return new Promise((resolve) => {
     const done = (): void => {
-      if (pending !== '') into.push(pending);
-      pending = '';
+      take(splitter.end());
       resolve();
     };
     stream.on('end', done);
     stream.on('close', done);
     stream.on('error', done);
   });
-}
-
-
-/** The ready line's text once `lines` holds it (undefined after `ms`). */
-async function readyText(lines: readonly string[], ms: number): Promise<string | undefined> {
-  const deadline = performance.now() + ms;
-  for (;;) {
-    const text = lines.map((line) => READY.exec(line)?.[1]).find((found) => found !== undefined);
-    if (text !== undefined || performance.now() > deadline) return text;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 const shown = (lines: readonly string[]): string => (lines.length === 0 ? '(no output)' : lines.map((line) => `  | ${line}`).join('\n'));
@@ -152,6 +142,12 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
   if (!(grace >= 1)) throw new ShapingError(`healGraceSeconds must be at least 1, got ${grace}`);
   const docker = options.docker ?? createDockerClient();
   const lines: string[] = [];
+  let markReady: (text: string) => void = () => {};
+  const ready = new Promise<string>((resolve) => (markReady = resolve));
+  const watchReady = (line: string): void => {
+    const text = READY.exec(line)?.[1];
+    if (text !== undefined) markReady(text);
+  };
   let streamEnded: Promise<void> = Promise.resolve();
   let started: StartedTestContainer;
   try {
@@ -162,7 +158,7 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
       .withLabels({ ...options.labels })
       .withCommand(args)
       .withLogConsumer((stream) => {
-        streamEnded = collectLines(stream, lines);
+        streamEnded = collectLines(stream, lines, watchReady);
       })
       .withWaitStrategy(Wait.forLogMessage(READY))
       .withStartupTimeout(options.startupTimeoutMs ?? 15_000)
@@ -177,7 +173,9 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
   }
   const helperId = started.getId();
   // The wait strategy read the ready line on its own stream; this one may lag a little.
-  const applied = (await readyText(lines, 3000)) ?? describeShaping(shaping);
+  let timer: NodeJS.Timeout | undefined;
+  const applied = (await Promise.race([ready, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 3000)))])) ?? describeShaping(shaping);
+  clearTimeout(timer);
   let healing: Promise<void> | undefined;
   const heal = async (): Promise<void> => {
     try {

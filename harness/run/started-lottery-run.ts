@@ -137,10 +137,11 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   }
 
   /** The exactly-once checker over the run as it stands (call it once every fault is healed). */
-  async check(): Promise<CheckResult> {
+  async check(collected?: RunResult): Promise<CheckResult> {
     const dataset = this.parts.dataset;
     if (!dataset) throw new FaultError('the checker needs a dataset: this run has none');
-    const result = await this.result();
+    // bets.csv is copied out of the container once: reuse a result the caller already has.
+    const result = collected ?? (await this.result());
     return checkRun({ dataset, agencies: result.agencies, timeline: this.timeline, stored: result.stored });
   }
 
@@ -203,7 +204,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   }
 
   /** Every container's log, bets.csv, the event timeline and its HTML report, into `dir`. */
-  async saveArtifacts(dir: string): Promise<void> {
+  async saveArtifacts(dir: string, check?: CheckResult): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const sources = new Set(this.timeline.entries.map((e) => e.source));
     for (const source of sources) {
@@ -211,7 +212,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
       writeFileSync(join(dir, `${source}.log`), text + '\n');
     }
     writeFileSync(join(dir, 'timeline.json'), JSON.stringify(this.timeline.entries, null, 1) + '\n');
-    writeFileSync(join(dir, 'report.html'), await this.report());
+    writeFileSync(join(dir, 'report.html'), await this.report({}, check));
     try {
       const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
       writeFileSync(join(dir, 'bets.csv'), await readSingleFile(archive));

@@ -121,8 +121,8 @@ export function buildCompose(options: ComposeOptions): ComposeDocument {
   };
 }
 
-/** The YAML text, with a header comment saying where it came from. */
-export function toYaml(document: ComposeDocument, header?: string): string {
+/** The YAML text (of a compose or a stack document), with a header comment saying where it came from. */
+export function toYaml(document: object, header?: string): string {
   const doc = new Document(document);
   if (header !== undefined) doc.commentBefore = header.split('\n').map((line) => ` ${line}`).join('\n');
   return doc.toString({ lineWidth: 0 });

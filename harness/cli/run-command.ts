@@ -14,7 +14,7 @@ import { createDockerClient, type DockerClient } from '../docker/docker-client.j
 import type { RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
 import { cleanupStaleRuns } from '../run/stale-cleanup.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeFor, RunEnvironmentError, RunUsageError } from './cli-errors.js';
 import { ensureEngine } from './environment.js';
 import { initialProgress, ProgressView, reduceEntries, type ProgressStream } from './progress.js';
@@ -67,12 +67,12 @@ async function prepareDataset(options: RunOptions): Promise<PreparedDataset> {
   return dataset;
 }
 
-function agencyOf(run: StartedLotteryRun, service: string): number {
+function agencyOf(run: StartedRun, service: string): number {
   return Number(run.plan.find((s) => s.name === service)?.environment.CLI_ID);
 }
 
 interface Outcome {
-  readonly run: StartedLotteryRun | undefined;
+  readonly run: StartedRun | undefined;
   readonly result: RunResult | undefined;
   readonly check?: CheckResult;
   readonly errors: string[];
@@ -221,7 +221,7 @@ class RunCommand {
   }
 
   /** The exactly-once checker, once every fault is healed and the server stopped; not without clients. */
-  private async check(run: StartedLotteryRun, result: RunResult | undefined, errors: string[]): Promise<CheckResult | undefined> {
+  private async check(run: StartedRun, result: RunResult | undefined, errors: string[]): Promise<CheckResult | undefined> {
     if (this.options.clients === 0 || this.guard.interrupted) return undefined;
     try {
       return await run.check(result);
@@ -231,7 +231,7 @@ class RunCommand {
     }
   }
 
-  private reportFacts(run: StartedLotteryRun, began: number): ReportFacts {
+  private reportFacts(run: StartedRun, began: number): ReportFacts {
     return {
       seed: this.seed === undefined ? 'none (no nemesis)' : `${this.seed} (${this.options.faults} faults; replay: --seed ${this.seed})`,
       clients: String(this.options.clients),

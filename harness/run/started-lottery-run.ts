@@ -27,6 +27,7 @@ import { ContainerHandle } from './container-handle.js';
 import { BETS_FILE_IN_CONTAINER } from './run-config.js';
 import { LABEL_RUN_ID, type RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
+import type { StartedRun } from './started-run.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
 
 export interface RunParts {
@@ -46,7 +47,7 @@ export class UnknownServiceError extends Error {
   override readonly name = 'UnknownServiceError';
 }
 
-export class StartedLotteryRun implements FaultContext, ProbeContext {
+export class StartedLotteryRun implements StartedRun, FaultContext, ProbeContext {
   private readonly handles: Map<string, ContainerHandle>;
   private readonly extras: ContainerHandle[] = [];
   private names = new Map<string, number>();

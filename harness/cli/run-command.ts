@@ -21,8 +21,9 @@ import { initialProgress, ProgressView, reduceEntries, type ProgressStream } fro
 import { RunGuard, type SignalSource } from './run-guard.js';
 import { DEFAULT_BATCH_MAX, datasetPlan, parseRunOptions, type RunOptions, USAGE } from './run-options.js';
 import { fireNemesis, nemesisSeed, planNemesis } from './run-nemesis.js';
+import { type PlacedSummary, placementText, startRun, withPlacement } from './run-on-swarm.js';
 import { finishReport, type ReportFacts } from './run-report.js';
-import { buildSummary, type Durations, type NemesisSummary, renderSummary, type RunSummary } from './summary.js';
+import { buildSummary, type Durations, type NemesisSummary, renderSummary } from './summary.js';
 
 export interface CommandIo {
   readonly stdout: ProgressStream;
@@ -121,7 +122,7 @@ class RunCommand {
     }
     const summary = this.summarize(dataset, outcome, setupError);
     if (this.options.json) this.io.stdout.write(`${JSON.stringify(summary)}\n`);
-    else this.io.stdout.write(renderSummary(summary, outcome.check));
+    else this.io.stdout.write(renderSummary(summary, outcome.check) + placementText(summary));
     return summary.exitCode;
   }
 
@@ -158,7 +159,7 @@ class RunCommand {
     this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
     const began = now();
     let t = began;
-    const run = await this.guard.start(builder.start());
+    const run = await this.guard.start(startRun(builder, this.options.swarm, (l) => this.note(l)));
     this.d.startup = span(t, now());
     this.note(`run ${run.id} started in ${((this.d.startup ?? 0) / 1000).toFixed(2)} s (network ${run.networkName})`);
     const errors: string[] = [];
@@ -240,7 +241,7 @@ class RunCommand {
     };
   }
 
-  private summarize(dataset: PreparedDataset | undefined, outcome: Outcome, setupError: unknown): RunSummary {
+  private summarize(dataset: PreparedDataset | undefined, outcome: Outcome, setupError: unknown): PlacedSummary {
     const { run } = outcome;
     const errors = setupError === undefined ? outcome.errors : [...outcome.errors, describeError(setupError)];
     const draw = run ? reduceEntries(initialProgress([]), run.timeline.entries).draw : undefined;
@@ -257,7 +258,8 @@ class RunCommand {
       check: outcome.check,
       errors,
     });
-    return setupError === undefined ? summary : { ...summary, exitCode: exitCodeFor(setupError) };
+    const placed = withPlacement(summary, run);
+    return setupError === undefined ? placed : { ...placed, exitCode: exitCodeFor(setupError) };
   }
 }
 

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import { Nemesis } from '../faults/nemesis.js';
 import type { StartedRun } from '../run/started-run.js';
 import { describeError } from './cli-errors.js';
+import { swarmNemesis } from './run-on-swarm.js';
 import type { RunOptions } from './run-options.js';
 import type { NemesisSummary } from './summary.js';
 
@@ -18,7 +19,7 @@ export function nemesisSeed(options: Pick<RunOptions, 'nemesis' | 'seed'>, fresh
 
 /** The schedule for this run's services, printed through `note` (seed, replay flag, faults). */
 export function planNemesis(run: StartedRun, seed: number, faults: number, note: (line: string) => void): Nemesis {
-  const nemesis = Nemesis.fromSeed({ seed, faults, targets: ['server', ...run.clients.map((c) => c.service)] });
+  const nemesis = Nemesis.fromSeed({ seed, faults, targets: ['server', ...run.clients.map((c) => c.service)], ...swarmNemesis(run) });
   note(`nemesis seed ${seed} (replay: --seed ${seed})`);
   for (const line of nemesis.describe().split('\n')) note(line);
   return nemesis;

@@ -8,6 +8,7 @@ import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
 import { MAX_DATASET_BETS } from '../../system/dataset/generator.js';
 import { DEFAULT_CLIENT_YAML } from '../run/run-config.js';
 import { RunUsageError } from './cli-errors.js';
+import { SWARM_FLAGS, SWARM_USAGE, swarmPlan, type SwarmPlan } from './swarm-options.js';
 
 export interface RunOptions {
   /** Agencies (client1..clientN); 0 runs the server alone. */
@@ -34,6 +35,8 @@ export interface RunOptions {
   readonly scale: number;
   /** Absolute path of the HTML timeline report to write; undefined: none. */
   readonly report: string | undefined;
+  /** A Docker Swarm to run on (--swarm, --swarm-manager); undefined: this host's engine. */
+  readonly swarm: SwarmPlan | undefined;
   readonly help: boolean;
 }
 
@@ -82,6 +85,7 @@ options:
                     the server and the clients) while the clients run; the seed is printed
   --seed N          the nemesis with seed N (0..${MAX_SEED}), to replay a run; implies --nemesis
   --faults N        how many faults the nemesis fires (default ${DEFAULT_FAULTS}, at most ${MAX_FAULTS})
+${SWARM_USAGE}
   --json            print one JSON object on stdout (progress and notes stay on stderr)
   --no-progress     no progress on stderr
   -h, --help        this text
@@ -114,7 +118,7 @@ function nonEmpty(name: string, text: string): string {
  * Relative folders are resolved against `cwd`. Throws RunUsageError on anything it cannot use.
  */
 export function parseRunOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, cwd = '.'): RunOptions {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -134,6 +138,7 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
         json: { type: 'boolean' },
         'no-progress': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...SWARM_FLAGS,
       },
     }));
   } catch (err) {
@@ -171,6 +176,7 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
     faults: faults ? wholeNumber(faults[0], faults[1], 1, MAX_FAULTS) : DEFAULT_FAULTS,
     scale: scale ? wholeNumber(scale[0], scale[1], 1, MAX_SCALE) : 1,
     report: report ? resolve(cwd, nonEmpty(report[0], report[1])) : undefined,
+    swarm: swarmPlan(values),
     help: values.help === true,
   };
   const plan = datasetPlan(options);

@@ -162,7 +162,9 @@ export class StartedSwarmRun implements StartedRun {
     return this.parts.helpers.start(node, 'host', ['isolate', ...peers], `partition-${name}`);
   }
 
+  /** Whether the service's current task runs (a node: whether it is in the swarm). */
   async isRunning(service: string): Promise<boolean> {
+    if (this.nodes.some((n) => n.name === service)) return true;
     return this.service(service).isRunning();
   }
 

@@ -12,6 +12,10 @@ import type Dockerode from 'dockerode';
 import type { DockerClient } from '../docker/docker-client.js';
 import type { RunIdentity } from '../run/run-identity.js';
 
+/** Nodes of a local swarm: by default, and at most (2 cores do not carry more). */
+export const DEFAULT_NODES = 3;
+export const MAX_NODES = 8;
+
 export interface SwarmNode {
   /** The node's hostname, as the swarm names it (placement constraints, reports). */
   readonly name: string;

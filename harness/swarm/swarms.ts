@@ -7,11 +7,10 @@
 import type { RunPlacement, RunSettings } from '../run/run-settings.js';
 import { GivenSwarm, type GivenSwarmOptions } from './given-swarm.js';
 import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
-import type { Swarm, SwarmOpenContext, SwarmSource } from './swarm.js';
+import { DEFAULT_NODES, type Swarm, type SwarmOpenContext, type SwarmSource } from './swarm.js';
 import { SwarmLotteryRun } from './swarm-lottery-run.js';
 
-export const DEFAULT_NODES = 3;
-export const MAX_NODES = 8;
+export { DEFAULT_NODES, MAX_NODES } from './swarm.js';
 
 export interface SwarmTarget extends SwarmSource, RunPlacement<SwarmLotteryRun> {}
 

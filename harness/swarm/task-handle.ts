@@ -51,6 +51,8 @@ export class SwarmServiceHandle implements FaultTargetHandle {
   private readonly lives: TaskLife[] = [];
   private adopted: ((life: TaskLife) => void)[] = [];
   private scaledDown = false;
+  /** The task a kill or a stop took down: startAgain() waits for one after it. */
+  private downIndex: number | undefined;
   private isolation: NodeHelper | undefined;
 
   constructor(
@@ -168,6 +170,7 @@ export class SwarmServiceHandle implements FaultTargetHandle {
 
   kill(signal: string): Promise<void> {
     const life = this.live();
+    this.downIndex = life.index;
     return life.node.client.killContainer(life.containerId, signal);
   }
 
@@ -191,6 +194,7 @@ export class SwarmServiceHandle implements FaultTargetHandle {
   /** SIGTERM with the grace period (the service scaled to 0: swarm starts no replacement). */
   async stop(graceSeconds: number): Promise<number> {
     const life = this.live();
+    this.downIndex = life.index;
     this.scaledDown = true;
     await this.scale(0, graceSeconds);
     return this.withTimeout(life.exited, (graceSeconds + 20) * 1000, 'did not stop');
@@ -198,12 +202,13 @@ export class SwarmServiceHandle implements FaultTargetHandle {
 
   /** A new task (same node and volume for the server), resolved once it logged its ready line. */
   async startAgain(readyTimeoutMs = 60_000): Promise<void> {
-    const last = this.current?.index ?? 0;
+    const last = this.downIndex ?? this.current?.index ?? 0;
+    this.downIndex = undefined;
     this.ctx.timeline.add({ at: Date.now(), source: 'harness', kind: 'note', text: `${RESTART_NOTE} ${this.service}`, event: undefined });
     if (this.scaledDown) {
       this.scaledDown = false;
       await this.scale(1);
-    } else if (this.current?.exitCode === 0 && this.role === 'client') {
+    } else if (this.lives.find((l) => l.index === last)?.exitCode === 0 && this.role === 'client') {
       // on-failure: swarm leaves a client that exited 0 alone; a forced update starts a new task.
       await this.updateService((spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 } }));
     }

@@ -116,7 +116,9 @@ export class SwarmLotteryRun {
       });
       deployed = true;
       await deployStack(manager, dir, stack, document);
-      await Promise.all(handles.map((h) => h.waitReady(s.startupTimeoutMs)));
+      // Every task of the stack starts at once: allow a second per task beyond the run's start-up time.
+      const readyWithin = s.startupTimeoutMs + 1000 * handles.length;
+      await Promise.all(handles.map((h) => h.waitReady(readyWithin)));
       const run = new StartedSwarmRun({ identity, swarm, stack, timeline, dir, plan, dataset, serverImage: images.server.tag, helpers, serverNode, handles, laneOf, watcher });
       return Object.assign(run, { startTimes: { cluster, images: imagesMs, deploy: performance.now() - t } });
     } catch (err) {

@@ -21,6 +21,8 @@ import type { NodeHelper } from './node-helper.js';
 import { SwarmError, type SwarmNode } from './swarm.js';
 
 const LOG_DRAIN_MS = 3000;
+/** How long a failed client's replacement may take to start (restart delay, scheduling under load). */
+const REPLACEMENT_WAIT_MS = 20_000;
 
 export interface TaskLife {
   readonly node: SwarmNode;
@@ -150,10 +152,23 @@ export class SwarmServiceHandle implements FaultTargetHandle {
     }
   }
 
-  /** The exit code of the current task (the next one, when none has started yet). */
+  /**
+   * The exit code of the current task (the next one, when none has started yet). A client that
+   * failed on its own (not killed or stopped by a fault) is replaced by swarm (on-failure): then
+   * its replacement's exit is the one that counts, unless none comes.
+   */
   async waitForExit(timeoutMs = 120_000): Promise<number> {
-    const life = this.current ?? (await this.nextLife(0, timeoutMs));
-    return this.withTimeout(life.exited, timeoutMs, 'did not exit');
+    const until = Date.now() + timeoutMs;
+    let life = this.current ?? (await this.nextLife(0, timeoutMs));
+    for (;;) {
+      const code = await this.withTimeout(life.exited, Math.max(1, until - Date.now()), 'did not exit');
+      if (code === 0 || this.role !== 'client' || this.scaledDown || this.downIndex === life.index) return code;
+      try {
+        life = await this.nextLife(life.index, Math.min(REPLACEMENT_WAIT_MS, Math.max(1, until - Date.now())));
+      } catch {
+        return code;
+      }
+    }
   }
 
   /** Resolves once the first task logged its ready line. */

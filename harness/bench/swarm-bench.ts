@@ -67,48 +67,35 @@ function builder(c: Case): LotteryRun {
   return new LotteryRun().withClients(c.clients).withDataset(c.dataset).withStartupTimeout(300_000);
 }
 
-async function onSwarm(c: Case): Promise<Measured> {
-  const run = await builder(c).onSwarm(Swarms.local({ nodes: c.nodes, startTimeoutMs: 120_000 })).start();
-  const nodes = new Map(run.nodes.map((n) => [n.name, [n.hostContainer as string]]));
-  const sampler = new MemorySampler(() => nodes);
-  let bets = 0;
-  let deployToDone = 0;
-  let memory: ReadonlyMap<string, number> = new Map();
-  let teardown = 0;
+/** Runs a started run to its end (checked), sampling memory; `startMs`: what its start took from deploy. */
+async function measure(run: StartedRun, groups: ReadonlyMap<string, readonly string[]>, startMs: number): Promise<Omit<Measured, 'cluster' | 'images'>> {
+  const sampler = new MemorySampler(() => groups);
   try {
     const t = performance.now();
     await finish(run);
-    deployToDone = run.startTimes.deploy + (performance.now() - t);
-    bets = await verify(run);
-  } finally {
-    memory = sampler.stop();
-    const t = performance.now();
+    const deployToDone = startMs + (performance.now() - t);
+    const bets = await verify(run);
+    const memory = sampler.stop();
+    const stopping = performance.now();
     await run.stop();
-    teardown = performance.now() - t;
+    return { deployToDone, teardown: performance.now() - stopping, memory, bets };
+  } finally {
+    sampler.stop();
+    await run.stop();
   }
-  return { cluster: run.startTimes.cluster, images: run.startTimes.images, deployToDone, teardown, memory, bets };
+}
+
+async function onSwarm(c: Case): Promise<Measured> {
+  const run = await builder(c).onSwarm(Swarms.local({ nodes: c.nodes, startTimeoutMs: 120_000 })).start();
+  const measured = await measure(run, new Map(run.nodes.map((n) => [n.name, [n.hostContainer as string]])), run.startTimes.deploy);
+  return { cluster: run.startTimes.cluster, images: run.startTimes.images, ...measured };
 }
 
 async function onOneEngine(c: Case): Promise<Measured> {
   const t0 = performance.now();
   const run = await builder(c).start();
-  const ids = [run.server.id, ...run.clients.map((h) => h.id)];
-  const sampler = new MemorySampler(() => new Map([['run', ids]]));
-  let bets = 0;
-  let deployToDone = 0;
-  let memory: ReadonlyMap<string, number> = new Map();
-  let teardown = 0;
-  try {
-    await finish(run);
-    deployToDone = performance.now() - t0;
-    bets = await verify(run);
-  } finally {
-    memory = sampler.stop();
-    const t = performance.now();
-    await run.stop();
-    teardown = performance.now() - t;
-  }
-  return { cluster: undefined, images: undefined, deployToDone, teardown, memory, bets };
+  const measured = await measure(run, new Map([['run', [run.server.id, ...run.clients.map((h) => h.id)]]]), performance.now() - t0);
+  return { cluster: undefined, images: undefined, ...measured };
 }
 
 function row(label: string, swarm: readonly number[], single: readonly number[] | undefined, show: (n: number) => string): string {

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   console.error(`swarm: ${images.server.tag}, ${images.client.tag}, ${images.netTools.tag} loaded into ${shipped.nodes} nodes in ${Math.round(shipped.ms)} ms`);
   for (const node of swarm.nodes) console.log(`${node.name}${node === swarm.manager ? ' (manager)' : ''}  ${node.cliEnv.DOCKER_HOST ?? ''}`);
   console.error('swarm: up until Ctrl-C');
+  // Nothing else keeps the process (the owner of the nodes) alive.
+  setInterval(() => {}, 60_000);
 }
 
 main().catch((err: unknown) => {

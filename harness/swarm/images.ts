@@ -1,8 +1,8 @@
 /**
  * The images a swarm run needs on every node, with no registry: a per-run data image (the
  * client image plus /data/agency-<id>.csv, built once per dataset and kept), then `docker save`
- * once on this host and `docker load` into each node that lacks them, in parallel. A node that
- * already has an image (same id) is skipped: a real swarm pays once per dataset.
+ * once on this host of what some node lacks, and `docker load` into those nodes, in parallel. An
+ * image a node already has (same id) is not sent again: a real swarm pays once per dataset.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -61,12 +61,14 @@ export async function distributeImages(refs: readonly string[], nodes: readonly 
   const ids = await Promise.all(refs.map(async (ref) => [ref, await imageId(host, ref)] as const));
   const absent = ids.filter(([, id]) => id === undefined).map(([ref]) => ref);
   if (absent.length > 0) throw new Error(`images not on this host: ${absent.join(', ')}`);
-  const lacking = await Promise.all(nodes.map(async (node) => ((await Promise.all(ids.map(async ([ref, id]) => (await imageId(node.api, ref)) === id))).every(Boolean) ? undefined : node)));
-  const targets = lacking.filter((n): n is SwarmNode => n !== undefined);
+  // What each node lacks (not there, or another image under that name); one archive of them all.
+  const lacking = await Promise.all(nodes.map(async (node) => ({ node, refs: (await Promise.all(ids.map(async ([ref, id]) => ((await imageId(node.api, ref)) === id ? [] : [ref])))).flat() })));
+  const targets = lacking.filter((l) => l.refs.length > 0).map((l) => l.node);
+  const missing = [...new Set(lacking.flatMap((l) => l.refs))];
   if (targets.length === 0) return { ms: performance.now() - started, bytes: 0, nodes: 0 };
   const archive = join(dir, 'images.tar');
   // dockerode has `getImages` (GET /images/get, several names in one archive); its types do not.
-  const save = (host as unknown as { getImages(o: { names: string[] }): Promise<NodeJS.ReadableStream> }).getImages({ names: [...refs] });
+  const save = (host as unknown as { getImages(o: { names: string[] }): Promise<NodeJS.ReadableStream> }).getImages({ names: missing });
   await pipeline(await save, createWriteStream(archive));
   const bytes = (await stat(archive)).size;
   try {

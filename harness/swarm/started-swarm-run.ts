@@ -7,23 +7,22 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CheckResult } from '../checker/check-result.js';
-import { checkRun } from '../checker/set-checker.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
-import type { Fault, FaultOutcome, ShapedContainer, Shaping, Trigger } from '../faults/faults.js';
-import { FaultError } from '../faults/faults.js';
+import { FaultError, type ShapedContainer, type Shaping } from '../faults/faults.js';
 import { shaperArguments } from '../faults/net-shaper.js';
 import { renderTimelineReport } from '../report/timeline-report.js';
-import { betsSentBy, failLines, parseBetsCsv, phaseTimes, reportedWinners, type RunResult, type StoredBets } from '../results/run-result.js';
+import { parseBetsCsv, type StoredBets } from '../results/run-result.js';
 import { readSingleFile } from '../results/tar-file.js';
 import { BETS_FILE_IN_CONTAINER } from '../run/run-config.js';
 import { LABEL_RUN_ID, type RunIdentity } from '../run/run-identity.js';
 import type { ServiceSpec } from '../run/run-plan.js';
+import { RunBase } from '../run/run-base.js';
 import type { StartedRun } from '../run/started-run.js';
-import type { EventFilter, Timeline, TimelineEntry } from '../run/timeline.js';
+import type { Timeline } from '../run/timeline.js';
+import { OUTPUT_VOLUME } from '../../compose-templates/stack-model.js';
 import { laneEntries } from './lanes.js';
 import type { NodeHelper, NodeHelpers } from './node-helper.js';
 import { removeStack } from './stack-deploy.js';
-import { OUTPUT_VOLUME } from '../../compose-templates/stack-model.js';
 import { type Swarm, SwarmError, type SwarmNode } from './swarm.js';
 import type { SwarmServiceHandle } from './task-handle.js';
 import type { TaskWatcher } from './task-watcher.js';
@@ -50,12 +49,12 @@ export interface Placement {
   readonly agencies: Readonly<Record<string, string | undefined>>;
 }
 
-export class StartedSwarmRun implements StartedRun {
+export class StartedSwarmRun extends RunBase<SwarmServiceHandle> implements StartedRun {
   private readonly handles: Map<string, SwarmServiceHandle>;
-  private names = new Map<string, number>();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly parts: SwarmRunParts) {
+    super();
     this.handles = new Map(parts.handles.map((h) => [h.service, h]));
   }
 
@@ -111,39 +110,12 @@ export class StartedSwarmRun implements StartedRun {
     return [...this.handles.values()].filter((h) => h.role === 'client');
   }
 
-  /** `server`, `client3`, `clients`, `all`. */
-  resolve(target: string): SwarmServiceHandle[] {
-    if (target === 'all') return [...this.handles.values()];
-    if (target === 'clients') return this.clients;
-    return [this.service(target)];
+  protected services(): SwarmServiceHandle[] {
+    return [...this.handles.values()];
   }
 
   placement(): Placement {
     return { server: this.server.node, agencies: Object.fromEntries(this.clients.map((c) => [c.service, c.node])) };
-  }
-
-  waitFor(filter: EventFilter, count = 1, timeoutMs = 120_000): Promise<TimelineEntry[]> {
-    return this.timeline.waitFor(filter, count, timeoutMs);
-  }
-
-  async waitForClients(timeoutMs = 300_000): Promise<Record<string, number>> {
-    const codes = await Promise.all(this.clients.map(async (c) => [c.service, await c.waitForExit(timeoutMs)] as const));
-    return Object.fromEntries(codes);
-  }
-
-  fire(fault: Fault): Promise<FaultOutcome> {
-    return fault.apply(this);
-  }
-
-  async fireWhen(trigger: Trigger, fault: Fault): Promise<FaultOutcome> {
-    await trigger.wait(this.timeline);
-    return this.fire(fault);
-  }
-
-  freshName(prefix: string): string {
-    const n = (this.names.get(prefix) ?? 0) + 1;
-    this.names.set(prefix, n);
-    return `${prefix}-${n}`;
   }
 
   /** Loss or bandwidth on the target's current task, from a helper on its node. */
@@ -168,13 +140,6 @@ export class StartedSwarmRun implements StartedRun {
     return this.service(service).isRunning();
   }
 
-  async check(collected?: RunResult): Promise<CheckResult> {
-    const dataset = this.parts.dataset;
-    if (!dataset) throw new FaultError('the checker needs a dataset: this run has none');
-    const result = collected ?? (await this.result());
-    return checkRun({ dataset, agencies: result.agencies, timeline: this.timeline, stored: result.stored });
-  }
-
   /** bets.csv as a file, from the server's volume on its node (through a container that is never started). */
   private async betsFile(): Promise<Buffer> {
     const node = this.parts.serverNode;
@@ -194,17 +159,6 @@ export class StartedSwarmRun implements StartedRun {
 
   async storedBets(): Promise<StoredBets> {
     return parseBetsCsv((await this.betsFile()).toString('utf8'));
-  }
-
-  async result(): Promise<RunResult> {
-    const agencies = this.clients.map((c) => ({
-      agency: Number(this.parts.plan.find((s) => s.name === c.service)?.environment.CLI_ID),
-      service: c.service,
-      betsSent: betsSentBy(this.timeline, c.service),
-      winners: reportedWinners(this.timeline, c.service),
-      exitCode: c.exitCode,
-    }));
-    return { agencies, serverExitCode: this.server.exitCode, stored: await this.storedBets(), times: phaseTimes(this.timeline), failLines: failLines(this.timeline) };
   }
 
   /** The timeline report with one lane per task, each named after its service and node. */

@@ -12,9 +12,9 @@ import { expectCheckerGreen } from '../harness/vitest/expectations.js';
 
 const NODES = ['node1', 'node2', 'node3'];
 
-/** 12 agencies of 2,000 bets; 200 ms after each batch, so that sending lasts a few seconds. */
+/** 12 agencies of 1,000 bets; 300 ms after each batch, so that sending lasts a few seconds. */
 function twelveAgencies(): LotteryRun {
-  return new LotteryRun().withClients(12).withDataset(Datasets.uniform(12, 2000)).withClientConfig({ batch: { period: '200ms' } });
+  return new LotteryRun().withClients(12).withDataset(Datasets.uniform(12, 1000)).withClientConfig({ batch: { period: '300ms' } });
 }
 
 async function expectEveryClientFinished(run: StartedSwarmRun): Promise<void> {

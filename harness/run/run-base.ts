@@ -7,7 +7,7 @@ import type { CheckResult } from '../checker/check-result.js';
 import { checkRun } from '../checker/set-checker.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
 import type { FaultTargetHandle } from '../faults/fault-target.js';
-import { type Fault, FaultError, type FaultOutcome, type Trigger } from '../faults/faults.js';
+import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
 import { betsSentBy, failLines, phaseTimes, reportedWinners, type RunResult, type StoredBets } from '../results/run-result.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
@@ -17,7 +17,7 @@ export interface ServiceHandle extends FaultTargetHandle {
   readonly exitCode: number | undefined;
 }
 
-export abstract class RunBase<H extends ServiceHandle> {
+export abstract class RunBase<H extends ServiceHandle> implements FaultContext {
   private names = new Map<string, number>();
 
   abstract get timeline(): Timeline;
@@ -30,6 +30,8 @@ export abstract class RunBase<H extends ServiceHandle> {
   abstract get clients(): H[];
   /** bets.csv as it is now. */
   abstract storedBets(): Promise<StoredBets>;
+  /** Runs a tp0-net-tools helper in `target`'s network namespace that applies `shaping` until healed. */
+  abstract shapeNetwork(target: H, shaping: Shaping): Promise<ShapedContainer>;
 
   /** `server`, `client3`, `clients` (every client) or `all`. */
   resolve(target: string): H[] {
@@ -49,7 +51,7 @@ export abstract class RunBase<H extends ServiceHandle> {
   }
 
   fire(fault: Fault): Promise<FaultOutcome> {
-    return fault.apply(this as unknown as Parameters<Fault['apply']>[0]);
+    return fault.apply(this);
   }
 
   async fireWhen(trigger: Trigger, fault: Fault): Promise<FaultOutcome> {

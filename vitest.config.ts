@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['system/**/*.test.ts', 'harness/**/*.test.ts', 'compose-templates/**/*.test.ts'],
+          include: ['system/**/*.test.ts', 'testbed/**/*.test.ts', 'harness/**/*.test.ts', 'compose-templates/**/*.test.ts'],
           testTimeout: 60_000,
         },
       },

@@ -15,11 +15,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SIZES, generateDataset } from '../dataset/dataset.js';
+import { DEFAULT_SIZES, generateDataset } from '../../testbed/dataset/dataset.js';
 import { tempDir } from '../testing/test-server.js';
 import { readDocuments, type AgencyData } from './recovery-check.js';
 import { type RecoverySample, runBaseline, runRecovery, type Timings } from './recovery-run.js';
-import { fmt, median } from './stats.js';
+import { fmt, median } from '../../testbed/stats/stats.js';
 import { ProcessPool } from './timed-child.js';
 
 const USAGE = `npm run bench:recovery -- [--runs N] [--warmup N] [--sizes a,b,c] [--kill-at F] [--loop-period D] [--loop-amount N] [--down-ms N] [--tsx]

@@ -97,7 +97,7 @@ export class BetStore {
       // No usable record: keep every complete line.
       keep = await scanLines(path, size, () => {});
       if (lengths.some((l) => l !== undefined)) {
-        log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: Math.max(...lengths.map((l) => l ?? 0)), size });
+        log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: lengths.reduce<number>((max, l) => Math.max(max, l ?? 0), 0), size });
       }
     }
     if (keep < size) {

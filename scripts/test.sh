@@ -8,6 +8,8 @@ export TP0_IMAGES_PULL=0
 bash scripts/setup.sh
 echo "test: type check (tsc)" >&2
 npx tsc -p .
+echo "test: dependency rules (dependency-cruiser: the judge imports nothing from system/, domain <- protocol <- transport <- server/client, no circles)" >&2
+npm run --silent depcheck
 echo "test: unit and integration tests (vitest project unit)" >&2
 npx vitest run --project unit
 echo "test: Docker scenarios (vitest project scenarios)" >&2

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRow } from '../../testbed/dataset/csv.js';
-import { Datasets, type PreparedDataset, validBets } from '../datasets/datasets.js';
+import { type BetRowFields, Datasets, type PreparedDataset, validBets } from '../datasets/datasets.js';
 import { buildBundles, type BundleRunResult, runBundles } from '../testing/bundle-run.js';
 import { describeCheck } from './set-checker.js';
 
@@ -42,7 +42,7 @@ async function run(name: string, bundles: { server: string; client: string }): P
 }
 
 /** Every valid bet of the dataset, as the checker names it (`agency,first,last,document,birthdate,number`). */
-async function rowsWhere(keep: (fields: readonly string[]) => boolean): Promise<string[]> {
+async function rowsWhere(keep: (fields: BetRowFields) => boolean): Promise<string[]> {
   const out: string[] = [];
   for (const a of dataset.agencies) for (const f of await validBets(dataset, a.agency)) if (keep(f)) out.push(formatRow([String(a.agency), ...f.slice(0, 4), String(Number(f[4]))]));
   return out;

@@ -36,7 +36,12 @@ export const FrameType = {
 } as const;
 export type FrameTypeName = keyof typeof FrameType;
 
-const NAME_OF_TYPE = new Map<number, FrameTypeName>((Object.entries(FrameType) as [FrameTypeName, number][]).map(([name, code]) => [code, name]));
+/** Each code of a name → code table, back to its name. */
+function namesByCode<N extends string>(table: Readonly<Record<N, number>>): ReadonlyMap<number, N> {
+  return new Map((Object.entries(table) as [N, number][]).map(([name, code]) => [code, name]));
+}
+
+const NAME_OF_TYPE = namesByCode(FrameType);
 
 export function frameTypeName(code: number): FrameTypeName | undefined {
   return NAME_OF_TYPE.get(code);
@@ -62,7 +67,7 @@ export const WireErrorCode = {
 } as const;
 export type WireErrorName = keyof typeof WireErrorCode;
 
-const NAME_OF_ERROR = new Map<number, WireErrorName>((Object.entries(WireErrorCode) as [WireErrorName, number][]).map(([name, code]) => [code, name]));
+const NAME_OF_ERROR = namesByCode(WireErrorCode);
 
 /** `INVALID_BET` for 6; `UNKNOWN_99` for a code the README does not list. */
 export function errorName(code: number): string {

@@ -12,7 +12,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { betProblem, isWinningNumber } from '../../testbed/dataset/bet-rules.js';
-import { csvFileRecords } from '../../testbed/dataset/csv.js';
+import { readCsvFile } from '../../testbed/dataset/csv.js';
 import { agencyFileName, DEFAULT_SEED, DEFAULT_SIZES, type EolMode, generateDataset, readManifest } from '../../testbed/dataset/dataset.js';
 
 export interface DatasetAgency {
@@ -107,18 +107,22 @@ async function judgeAgencyFile(dir: string, agency: number): Promise<DatasetAgen
   const invalid: InvalidRowNote[] = [];
   const winners: string[] = [];
   let bets = 0;
-  for await (const r of csvFileRecords(join(dir, file), { lenient: true })) {
-    if (r.kind === 'error') {
-      invalid.push({ line: r.line, reason: r.reason });
-      continue;
-    }
-    const problem = betProblem(r.fields);
-    if (problem !== undefined) invalid.push({ line: r.row, reason: problem });
-    else {
-      bets++;
-      if (isWinningNumber(r.fields[4] as string)) winners.push(r.fields[2] as string);
-    }
-  }
+  await readCsvFile(
+    join(dir, file),
+    (r) => {
+      if (r.kind === 'error') {
+        invalid.push({ line: r.line, reason: r.reason });
+        return;
+      }
+      const problem = betProblem(r.fields);
+      if (problem !== undefined) invalid.push({ line: r.row, reason: problem });
+      else {
+        bets++;
+        if (isWinningNumber(r.fields[4] as string)) winners.push(r.fields[2] as string);
+      }
+    },
+    { lenient: true },
+  );
   return { agency, file, bets, winners, invalid, rows: undefined };
 }
 
@@ -183,13 +187,16 @@ export async function agencyRows(dataset: PreparedDataset, agency: number): Prom
   const invalidLines = new Set(entry.invalid.map((r) => r.line));
   const byManifest = dataset.validity === 'manifest';
   const rows: AgencyRow[] = [];
-  for await (const r of csvFileRecords(join(dataset.dir, entry.file), { lenient: !byManifest })) {
-    if (r.kind === 'error') {
-      if (byManifest) throw new DatasetError(`${entry.file}:${r.line}: a generated file does not parse: ${r.reason}`);
-      continue;
-    }
-    rows.push({ fields: r.fields, valid: byManifest ? !invalidLines.has(r.row) : betProblem(r.fields) === undefined });
-  }
+  let broken: string | undefined;
+  await readCsvFile(
+    join(dataset.dir, entry.file),
+    (r) => {
+      if (r.kind === 'error') broken ??= `${entry.file}:${r.line}: a generated file does not parse: ${r.reason}`;
+      else rows.push({ fields: r.fields, valid: byManifest ? !invalidLines.has(r.row) : betProblem(r.fields) === undefined });
+    },
+    { lenient: !byManifest },
+  );
+  if (byManifest && broken !== undefined) throw new DatasetError(broken);
   if (byManifest && entry.rows !== undefined && rows.length !== entry.rows) {
     throw new DatasetError(`${entry.file} holds ${rows.length} rows, its manifest says ${entry.rows}: the file changed`);
   }

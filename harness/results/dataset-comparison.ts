@@ -3,7 +3,7 @@
  * exactly once, nothing else. Reads the files with csv-parse, never with the system's reader.
  */
 import { join } from 'node:path';
-import { csvFileRecords } from '../../testbed/dataset/csv.js';
+import { readCsvFile } from '../../testbed/dataset/csv.js';
 import type { StoredBetRow } from './run-result.js';
 
 export interface BetsComparison {
@@ -17,11 +17,11 @@ export interface BetsComparison {
 export async function compareWithDataset(rows: readonly StoredBetRow[], dataDir: string, agencies: readonly { readonly agency: number; readonly file: string }[]): Promise<BetsComparison> {
   const expected = new Map<string, number>();
   for (const agency of agencies) {
-    for await (const r of csvFileRecords(join(dataDir, agency.file))) {
+    await readCsvFile(join(dataDir, agency.file), (r) => {
       if (r.kind !== 'row') throw new Error(`${agency.file}:${r.line}: ${r.reason}`);
       const key = JSON.stringify([agency.agency, ...r.fields]);
       expected.set(key, (expected.get(key) ?? 0) + 1);
-    }
+    });
   }
   let duplicated = 0;
   let unknown = 0;

@@ -3,7 +3,7 @@
  * codes, and the server's bets.csv. Never from the server's internals.
  */
 import { maxOf, minOf } from '../../testbed/stats/stats.js';
-import { csvRecords } from '../../testbed/dataset/csv.js';
+import { readCsv } from '../../testbed/dataset/csv.js';
 import type { Timeline, TimelineEntry } from '../run/timeline.js';
 
 /** A process's log contradicts itself (say, a winners count and the documents listed). */
@@ -44,7 +44,7 @@ const DIGITS = /^\d+$/;
 export async function parseBetsCsv(text: string): Promise<StoredBets> {
   const rows: StoredBetRow[] = [];
   const malformed: { at: string; reason: string }[] = [];
-  for await (const r of csvRecords(text)) {
+  await readCsv(text, (r) => {
     if (r.kind === 'error') {
       malformed.push({ at: `line ${r.line}`, reason: r.reason });
     } else if (r.fields.length !== 6 || !DIGITS.test(r.fields[0] as string) || !DIGITS.test(r.fields[5] as string)) {
@@ -53,7 +53,7 @@ export async function parseBetsCsv(text: string): Promise<StoredBets> {
       const [agency, firstName, lastName, document, birthdate, number] = r.fields as [string, string, string, string, string, string];
       rows.push({ agency: Number(agency), firstName, lastName, document, birthdate, number: Number(number) });
     }
-  }
+  });
   let lines = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return { lines, rows, malformed, tornTail: text.length > 0 && !text.endsWith('\n') };

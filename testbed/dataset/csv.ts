@@ -9,6 +9,7 @@
  * (`O"Brien`), kept as text; a file the system wrote (bets.csv) must be strict RFC 4180.
  */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { parse, type CsvError, type Options } from 'csv-parse';
 
 /** RFC 4180 quoting: a field with a comma, a quote, a line break or outer spaces is quoted, quotes doubled. */
@@ -54,34 +55,64 @@ export interface ReadOptions {
 }
 
 /**
- * Every record of `source` (text, or a file's byte stream), good rows in order; a malformed
- * record is reported once csv-parse has skipped it (at most a chunk later than its place).
+ * Calls `onRecord` for every record of `source` (text, or a file's byte stream): good rows in
+ * order, from a synchronous loop over the parser's output (no promise per row: files hold
+ * millions). A malformed record is reported as csv-parse skips it, which may be before some rows
+ * that came ahead of it in the file.
  */
-export async function* csvRecords(source: string | NodeJS.ReadableStream, options: ReadOptions = {}): AsyncGenerator<CsvRecord> {
-  const errors: CsvRecord[] = [];
+export function readCsv(source: string | NodeJS.ReadableStream, onRecord: (record: CsvRecord) => void, options: ReadOptions = {}): Promise<void> {
+  let row = 0;
+  let failure: unknown;
+  /** A callback that throws ends the reading, and the promise rejects with its error. */
+  const deliver = (record: CsvRecord): void => {
+    if (failure !== undefined) return;
+    try {
+      onRecord(record);
+    } catch (err) {
+      failure = err;
+      parser.destroy(err instanceof Error ? err : new Error(String(err)));
+    }
+  };
   const parser = parse({
     ...OPTIONS,
     relax_quotes: options.lenient ?? false,
     on_skip: (err: CsvError | undefined) => {
-      errors.push({ kind: 'error', line: Number(err?.lines ?? 0), reason: err?.message ?? 'malformed row' });
+      deliver({ kind: 'error', line: Number(err?.lines ?? 0), reason: err?.message ?? 'malformed row' });
       return undefined;
     },
   });
-  if (typeof source === 'string') parser.end(source);
-  else {
-    source.on('error', (err: Error) => parser.destroy(err));
-    source.pipe(parser);
-  }
-  let row = 0;
-  for await (const fields of parser as AsyncIterable<string[]>) {
-    while (errors.length > 0) yield errors.shift() as CsvRecord;
-    row++;
-    yield { kind: 'row', row, fields };
-  }
-  while (errors.length > 0) yield errors.shift() as CsvRecord;
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', (err) => reject(failure ?? err));
+    parser.on('close', () => (failure === undefined ? undefined : reject(failure)));
+  });
+  parser.on('readable', () => {
+    for (let fields = parser.read() as string[] | null; fields !== null && failure === undefined; fields = parser.read() as string[] | null) {
+      row++;
+      deliver({ kind: 'row', row, fields });
+    }
+  });
+  // Text goes in 1 MiB pieces: one huge chunk costs csv-parse far more than many small ones.
+  const input = typeof source === 'string' ? Readable.from(pieces(source, TEXT_PIECE_CHARS)) : source;
+  input.on('error', (err: Error) => parser.destroy(err));
+  input.pipe(parser);
+  return done;
+}
+
+const TEXT_PIECE_CHARS = 1 << 20;
+
+function* pieces(text: string, size: number): Generator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
 }
 
 /** The records of a file on disk, streamed (memory stays flat whatever its size). */
-export function csvFileRecords(file: string, options: ReadOptions = {}): AsyncGenerator<CsvRecord> {
-  return csvRecords(createReadStream(file, { highWaterMark: 1 << 20 }), options);
+export function readCsvFile(file: string, onRecord: (record: CsvRecord) => void, options: ReadOptions = {}): Promise<void> {
+  return readCsv(createReadStream(file, { highWaterMark: 1 << 20 }), onRecord, options);
+}
+
+/** Every record of `source`, collected (for small inputs and tests). */
+export async function csvRecords(source: string | NodeJS.ReadableStream, options: ReadOptions = {}): Promise<CsvRecord[]> {
+  const out: CsvRecord[] = [];
+  await readCsv(source, (r) => out.push(r), options);
+  return out;
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { betProblem, isWinningNumber } from './bet-rules.js';
-import { csvFileRecords } from './csv.js';
+import { readCsvFile } from './csv.js';
 import {
   agencyEol,
   DEFAULT_SIZES,
@@ -40,7 +40,7 @@ async function summarize(dir: string, manifest: DatasetManifest): Promise<FileSu
   const out: FileSummary[] = [];
   for (const a of manifest.agencies) {
     const s: FileSummary = { agency: a.agency, file: a.file, bets: 0, winners: [], invalidLines: [], documents: [] };
-    for await (const r of csvFileRecords(path.join(dir, a.file))) {
+    await readCsvFile(path.join(dir, a.file), (r) => {
       if (r.kind !== 'row') throw new Error(`${a.file}:${r.line}: ${r.reason}`);
       if (betProblem(r.fields) !== undefined) s.invalidLines.push(r.row);
       else {
@@ -48,7 +48,7 @@ async function summarize(dir: string, manifest: DatasetManifest): Promise<FileSu
         s.documents.push(r.fields[2] as string);
         if (isWinningNumber(r.fields[4] as string)) s.winners.push(r.fields[2] as string);
       }
-    }
+    });
     out.push(s);
   }
   return out;

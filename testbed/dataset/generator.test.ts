@@ -101,8 +101,7 @@ describe('generateAgencyBets', () => {
   const sample = bets({ seed: 11, agency: 2, firstIndex: 1000, count: 20_000 });
 
   it('writes rows that csv-parse reads back to exactly the generated fields', async () => {
-    const records = [];
-    for await (const r of csvRecords(sample.map((b) => b.row + '\n').join(''))) records.push(r);
+    const records = await csvRecords(sample.map((b) => b.row + '\n').join(''));
     expect(records).toHaveLength(sample.length);
     records.forEach((r, i) => {
       const f = sample[i]?.fields;
@@ -133,7 +132,7 @@ describe('generateAgencyBets', () => {
       'four fields': /4 fields/,
     };
     let i = 0;
-    for await (const r of csvRecords(mixed.map((b) => b.row + '\r\n').join(''))) {
+    for (const r of await csvRecords(mixed.map((b) => b.row + '\r\n').join(''))) {
       const b = mixed[i++] as GeneratedBet;
       if (r.kind !== 'row') throw new Error(`row ${i} did not parse`);
       const problem = betProblem(r.fields) ?? '';

@@ -81,6 +81,10 @@ export class ContainerHandle {
     this.exitWatch = (async () => {
       const code = await this.docker.waitContainer(this.id);
       await settleWithin(this.following, LOG_DRAIN_MS);
+      // A follow stream can end before the container's last lines reach it (seen on a loaded
+      // engine): once it stopped, its whole log is read again and the follower, which counts
+      // positions, passes on only the lines it lacks.
+      await settleWithin(this.follower.follow(this.docker.followLogs(this.id)).catch(() => {}), LOG_DRAIN_MS);
       this.lastExitCode = code;
       this.exits++;
       this.timeline.add({ at: Date.now(), source: this.service, kind: 'exit', text: `${this.service} exited with code ${code}`, event: undefined, exitCode: code });

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { generateDataset } from '../system/dataset/dataset.js';
+import { generateDataset } from '../testbed/dataset/dataset.js';
 import { compareWithDataset } from '../harness/results/dataset-comparison.js';
 import { parseBetsCsv } from '../harness/results/run-result.js';
 import {
@@ -47,7 +47,7 @@ describe('running the system by hand: generar-compose.sh + docker-compose', () =
     expect(await waitForExit(clients, 180_000)).toEqual({ client1: 0, client2: 0, client3: 0, client4: 0, client5: 0 });
 
     // .output/bets.csv on the host: `wc -l` gives every bet, each of the dataset's rows exactly once.
-    const stored = parseBetsCsv(await readFile(folder.path('.output', 'bets.csv'), 'utf8'));
+    const stored = await parseBetsCsv(await readFile(folder.path('.output', 'bets.csv'), 'utf8'));
     expect(stored.lines).toBe(manifest.totalBets);
     expect({ malformed: stored.malformed, tornTail: stored.tornTail }).toEqual({ malformed: [], tornTail: false });
     expect(await compareWithDataset(stored.rows, folder.path('.data'), manifest.agencies)).toEqual({ missing: 0, duplicated: 0, unknown: 0, examples: [] });

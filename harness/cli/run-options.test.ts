@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
+import { DEFAULT_SIZES } from '../../testbed/dataset/dataset.js';
 import { RunUsageError } from './cli-errors.js';
 import { DEFAULT_CLIENTS, DEFAULT_FAULTS, DEFAULT_TIMEOUT_SECONDS, datasetPlan, ENV_OVERRIDES, parseRunOptions, USAGE } from './run-options.js';
 
@@ -96,6 +96,8 @@ describe('parseRunOptions', () => {
 
   it('names the environment variable when its value is bad', () => {
     expect(() => parseRunOptions([], { TP0_RUN_CLIENTS: 'five' })).toThrow(/TP0_RUN_CLIENTS must be a whole number/);
+    expect(() => parseRunOptions([], { TP0_RUN_BATCH_MAX: '70000' })).toThrow(/TP0_RUN_BATCH_MAX must be between 1 and 65535/);
+    expect(parseRunOptions(['--batch-max', '65535'], {}).batchMax).toBe(65_535);
   });
 
   it.each([
@@ -105,6 +107,9 @@ describe('parseRunOptions', () => {
     [['--clients', '2.5'], /--clients must be a whole number/],
     [['--clients', '501'], /--clients must be between 0 and 500/],
     [['--batch-max', '0'], /--batch-max must be between 1 and/],
+    // A batch's count is a u16 on the wire: a client refuses more (it would exit 2, every one of them).
+    [['--batch-max', '65536'], /--batch-max must be between 1 and 65535 \(a batch's count is a u16 on the wire\), got 65536/],
+    [['--batch-max', '1000000'], /--batch-max must be between 1 and 65535/],
     [['--timeout', '0'], /--timeout must be between 1 and/],
     [['--dataset', ' '], /--dataset must not be empty/],
     [['--bogus'], /Unknown option '--bogus'/],

@@ -4,8 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
-import { MAX_DATASET_BETS } from '../../system/dataset/generator.js';
+import { DEFAULT_SIZES } from '../../testbed/dataset/dataset.js';
+import { MAX_DATASET_BETS } from '../../testbed/dataset/generator.js';
+import { MAX_BATCH_BETS } from '../wire/wire-format.js';
 import { DEFAULT_CLIENT_YAML } from '../run/run-config.js';
 import { RunUsageError } from './cli-errors.js';
 
@@ -71,7 +72,7 @@ options:
   --clients N       agencies client1..clientN (default ${DEFAULT_CLIENTS}; 0: the server alone)
   --dataset DIR     a folder of agency-1.csv … agency-N.csv (default: the generated set,
                     ${DEFAULT_SIZES.join(' / ')} bets; for N > ${DEFAULT_SIZES.length} these sizes repeat)
-  --batch-max K     bets per batch, the clients' batch.maxAmount (default ${DEFAULT_BATCH_MAX})
+  --batch-max K     bets per batch, the clients' batch.maxAmount (1..${MAX_BATCH_BETS}, default ${DEFAULT_BATCH_MAX})
   --timeout S       seconds the clients may take to finish (default ${DEFAULT_TIMEOUT_SECONDS}; with the
                     nemesis, counted once its last fault is healed)
   --scale F         multiply every generated agency size by F (1..${MAX_SCALE}, default 1; not with
@@ -97,10 +98,10 @@ exit code: 0 when every client exited 0, bets.csv holds as many lines as the cli
 the checker finds the run valid; 1 otherwise (the reasons are printed); 2 for a usage or environment error (bad flag, no Docker
 engine); 130 / 143 when interrupted by SIGINT / SIGTERM (after removing the run).`;
 
-function wholeNumber(name: string, text: string, min: number, max: number): number {
+function wholeNumber(name: string, text: string, min: number, max: number, why?: string): number {
   if (!/^\d+$/.test(text.trim())) throw new RunUsageError(`${name} must be a whole number, got ${JSON.stringify(text)}`);
   const n = Number(text.trim());
-  if (n < min || n > max) throw new RunUsageError(`${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) throw new RunUsageError(`${name} must be between ${min} and ${max}${why ? ` (${why})` : ''}, got ${n}`);
   return n;
 }
 
@@ -161,7 +162,7 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
   const options: RunOptions = {
     clients: clients ? wholeNumber(clients[0], clients[1], 0, MAX_CLIENTS) : DEFAULT_CLIENTS,
     dataset: dataset ? resolve(cwd, nonEmpty(dataset[0], dataset[1])) : undefined,
-    batchMax: batchMax ? wholeNumber(batchMax[0], batchMax[1], 1, 1_000_000) : undefined,
+    batchMax: batchMax ? wholeNumber(batchMax[0], batchMax[1], 1, MAX_BATCH_BETS, "a batch's count is a u16 on the wire") : undefined,
     json: values.json === true,
     progress: values['no-progress'] !== true,
     timeoutSeconds: timeout ? wholeNumber(timeout[0], timeout[1], 1, 86_400) : DEFAULT_TIMEOUT_SECONDS,

@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerClient } from '../docker/docker-client.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
-import { checkRun } from '../checker/set-checker.js';
+import { checkRun } from '../checker/check-run.js';
 import type { CheckResult } from '../checker/check-result.js';
 import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
 import type { MockServer, Probe, ProbeContext } from '../probes/probes.js';
@@ -175,7 +175,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   /** bets.csv as it is now, copied out of the server container (running or stopped). */
   async storedBets(): Promise<StoredBets> {
     const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
-    return parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
+    return await parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
   }
 
   /** What the run produced so far: per agency reports, bets.csv, phase times, fail lines. */

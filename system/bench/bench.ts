@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDataset } from '../dataset/dataset.js';
+import { generateDataset } from '../../testbed/dataset/dataset.js';
 import { Logger, MemorySink } from '../log/logger.js';
 import { DEFAULT_SERVER_CONFIG } from '../server/config.js';
 import { LotteryServer } from '../server/server.js';
@@ -22,7 +22,7 @@ import { tempDir } from '../testing/test-server.js';
 import type { ClientWorkerInput, ClientWorkerOutput } from './client-worker.js';
 import { measureDrawMemory } from './draw-memory.js';
 import { runFloor } from './floor.js';
-import { fmt, median } from './stats.js';
+import { fmt, median } from '../../testbed/stats/stats.js';
 
 const { values: args } = parseArgs({
   options: {

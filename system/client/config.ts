@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../config/config-error.js';
 import { parseAddress, parseDuration, parseInteger } from '../config/values.js';
 import { type Level, parseLevel } from '../log/logger.js';
+import { MAX_BATCH_BETS } from '../protocol/constants.js';
 
 /** The client's effective configuration: defaults ← YAML file ← CLI_* environment variables. */
 export interface ClientConfig {
@@ -48,7 +49,7 @@ const SETTINGS: readonly { path: readonly string[]; env: string; set: Setter }[]
   { path: ['loop', 'amount'], env: 'CLI_LOOP_AMOUNT', set: (c, v, k) => (c.loopAmount = parseInteger(k, v, 1, 1_000_000)) },
   { path: ['loop', 'period'], env: 'CLI_LOOP_PERIOD', set: (c, v, k) => (c.loopPeriodMs = parseDuration(k, v)) },
   { path: ['log', 'level'], env: 'CLI_LOG_LEVEL', set: (c, v, k) => (c.logLevel = levelOf(k, v)) },
-  { path: ['batch', 'maxAmount'], env: 'CLI_BATCH_MAXAMOUNT', set: (c, v, k) => (c.batchMaxAmount = parseInteger(k, v, 1, 65535)) },
+  { path: ['batch', 'maxAmount'], env: 'CLI_BATCH_MAXAMOUNT', set: (c, v, k) => (c.batchMaxAmount = parseInteger(k, v, 1, MAX_BATCH_BETS)) },
   { path: ['batch', 'window'], env: 'CLI_BATCH_WINDOW', set: (c, v, k) => (c.batchWindow = parseInteger(k, v, 1, 64)) },
   { path: ['batch', 'period'], env: 'CLI_BATCH_PERIOD', set: (c, v, k) => (c.batchPeriodMs = parseDuration(k, v)) },
   { path: ['data', 'file'], env: 'CLI_DATA_FILE', set: (c, v, k) => (c.dataFile = nonEmpty(k, v)) },

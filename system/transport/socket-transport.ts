@@ -18,6 +18,8 @@ export class SocketTransport implements Transport {
   private ended = false;
   private waiter: Pending | undefined;
   private iterating = false;
+  /** After end(): incoming bytes are read and dropped, never queued, so the peer's FIN is seen. */
+  private draining = false;
   private readonly closedPromise: Promise<void>;
 
   constructor(private readonly socket: net.Socket) {
@@ -68,7 +70,7 @@ export class SocketTransport implements Transport {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.failure) return;
+    if (this.failure || this.draining) return;
     try {
       for (const frame of this.decoder.push(chunk)) this.queue.push(decodeMessage(frame));
       if (this.decoder.error) throw this.decoder.error;
@@ -84,7 +86,7 @@ export class SocketTransport implements Transport {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    this.socket.pause();
+    if (!this.draining) this.socket.pause();
     this.wake();
   }
 
@@ -132,7 +134,9 @@ export class SocketTransport implements Transport {
         resolve();
       }, timeoutMs);
     });
-    // A paused socket never sees the peer's FIN: keep reading (and dropping) until close.
+    // A paused socket never sees the peer's FIN: keep reading until close, dropping the bytes
+    // (queueing them would pause the socket again at the high-water mark).
+    this.draining = true;
     if (this.socket.isPaused()) this.socket.resume();
     await Promise.race([this.closedPromise, timeout]);
     clearTimeout(timer);

@@ -26,6 +26,8 @@ const clock = (): Date => T;
 interface Logs {
   readonly server: string[];
   readonly clients: string[];
+  /** The story's temporary folder (removed), as it appears in paths. */
+  readonly dir: string;
 }
 
 /** One whole story: bad peers, two agencies, the draw, a resume, a refusal, a restart with a torn tail. */
@@ -90,7 +92,7 @@ async function story(format: LogFormat): Promise<Logs> {
     server = await LotteryServer.start(config, serverLog());
     await eventually(() => serverSink.lines.some((l) => l.includes('sorteo_recuperado')), 5000, 'the draw recovered');
     await server.shutdown('SIGTERM');
-    return { server: normalize(serverSink.lines, dir.path), clients: normalize(clientSinks.flatMap((s) => s.lines), dir.path) };
+    return { server: serverSink.lines, clients: clientSinks.flatMap((s) => s.lines), dir: dir.path };
   } finally {
     dir.remove();
   }
@@ -126,9 +128,10 @@ const textKey = (l: string): string =>
     .join() + /action: (\S+) \| result: (\S+)/.exec(l)?.slice(1).join(' ');
 
 describe('golden log lines (text)', () => {
-  let logs: Logs;
+  let logs: { server: string[]; clients: string[] };
   beforeAll(async () => {
-    logs = await story('text');
+    const raw = await story('text');
+    logs = { server: normalize(raw.server, raw.dir), clients: normalize(raw.clients, raw.dir) };
   });
 
   it('server: one line of each action, byte for byte', () => {
@@ -180,3 +183,73 @@ describe('golden log lines (text)', () => {
   });
 });
 
+/** A JSON record without what differs between machines and runs (checked, then dropped). */
+function jsonFields(line: string, dir: string): string {
+  const { pid, hostname, time, ...fields } = JSON.parse(line) as Record<string, unknown>;
+  expect([typeof pid, typeof hostname, time]).toEqual(['number', 'string', T.getTime()]);
+  return JSON.stringify(fields)
+    .split(dir)
+    .join('<dir>')
+    .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:<port>')
+    .replace(/"(retry_in_ms|peak_rss_mib|port)":\d+/g, '"$1":"<n>"');
+}
+
+const jsonKey = (l: string): string => {
+  const r = JSON.parse(l) as Record<string, unknown>;
+  return `${String(r.action)} ${String(r.result)} ${Object.keys(r).sort().join()}`;
+};
+
+describe('golden log lines (LOG_FORMAT=json: pino\'s NDJSON)', () => {
+  let logs: Logs;
+  beforeAll(async () => {
+    logs = await story('json');
+  });
+
+  it('server: one record of each action, with the bound peer and agency in every record of a session', () => {
+    expect(firstOfEach(logs.server, jsonKey).map((l) => jsonFields(l, logs.dir)).sort()).toMatchInlineSnapshot(`
+      [
+        "{"level":20,"peer":"127.0.0.1:<port>","agencia":1,"action":"apuesta_almacenada","result":"success","dni":"001000000","numero":7574}",
+        "{"level":30,"action":"abrir_almacenamiento","result":"success","path":"<dir>/bets.csv","bets":0,"agencies":0,"done":0}",
+        "{"level":30,"action":"close","result":"success","resource":"file","path":"<dir>/bets.csv"}",
+        "{"level":30,"action":"close","result":"success","resource":"listener","port":"<n>"}",
+        "{"level":30,"action":"notificacion_recibida","result":"success","agencia":1,"agencias_listas":"1/2"}",
+        "{"level":30,"action":"notificacion_recibida","result":"success","agencia":2,"repetida":true,"agencias_listas":"2/2"}",
+        "{"level":30,"action":"servidor_escuchando","result":"success","ip":"127.0.0.1","port":"<n>","agencias_esperadas":2}",
+        "{"level":30,"action":"shutdown","result":"in_progress","signal":"SIGTERM","connections":0}",
+        "{"level":30,"action":"shutdown","result":"success","signal":"SIGTERM","peak_rss_mib":"<n>"}",
+        "{"level":30,"action":"sorteo","result":"success","apuestas":3,"ganadores":2}",
+        "{"level":30,"action":"sorteo_recuperado","result":"success","apuestas":3,"ganadores":2}",
+        "{"level":30,"peer":"127.0.0.1:<port>","action":"close","result":"success","resource":"connection","reason":"protocol error: unknown message type 0x01"}",
+        "{"level":30,"peer":"127.0.0.1:<port>","action":"conexion_aceptada","result":"success"}",
+        "{"level":30,"peer":"127.0.0.1:<port>","action":"conexion_inactiva","result":"in_progress","idle_ms":300}",
+        "{"level":30,"peer":"127.0.0.1:<port>","agencia":1,"action":"apuesta_recibida","result":"success","cantidad":2}",
+        "{"level":30,"peer":"127.0.0.1:<port>","agencia":1,"action":"consulta_ganadores","result":"success","cant_ganadores":1}",
+        "{"level":30,"peer":"127.0.0.1:<port>","agencia":2,"action":"agencia_conectada","result":"success","apuestas_guardadas":0}",
+        "{"level":30,"peer":"127.0.0.1:<port>","agencia":2,"action":"apuesta_recibida","result":"fail","cantidad":1,"code":"INVALID_BET","detail":"bet 0 (position 1 in the batch): birthdate \\"ayer\\" is not YYYY-MM-DD"}",
+        "{"level":30,"peer":"127.0.0.1:<port>","agencia":2,"action":"close","result":"success","resource":"connection","reason":"connection lost: read ECONNRESET"}",
+        "{"level":40,"action":"conexion_rechazada","result":"fail","peer":"127.0.0.1:<port>","reason":"already 2 connections"}",
+        "{"level":40,"action":"reparar_almacenamiento","result":"success","path":"<dir>/bets.csv","removed_bytes":6,"kept_bytes":157}",
+        "{"level":40,"peer":"127.0.0.1:<port>","action":"protocol_error","result":"fail","code":"UNKNOWN_MESSAGE","error":"unknown message type 0x01"}",
+        "{"level":40,"peer":"127.0.0.1:<port>","agencia":2,"action":"conexion_perdida","result":"fail","error":"read ECONNRESET"}",
+      ]
+    `);
+  });
+
+  it('client: one record of each action, with the bound agency (and peer, during a connection)', () => {
+    expect(firstOfEach(logs.clients, jsonKey).map((l) => jsonFields(l, logs.dir)).sort()).toMatchInlineSnapshot(`
+      [
+        "{"level":20,"agencia":1,"peer":"127.0.0.1:<port>","action":"apuesta_enviada","result":"success","dni":"001000000","numero":"7574"}",
+        "{"level":30,"action":"close","result":"success","resource":"file","path":"<dir>/agency-1.csv"}",
+        "{"level":30,"agencia":1,"action":"connect","result":"in_progress","attempt":1,"of":2,"retry_in_ms":"<n>","error":"connect ECONNREFUSED 127.0.0.1:<port>"}",
+        "{"level":30,"agencia":1,"peer":"127.0.0.1:<port>","action":"apuestas_enviadas","result":"success","cantidad":2,"enviadas":2,"bytes":105}",
+        "{"level":30,"agencia":1,"peer":"127.0.0.1:<port>","action":"close","result":"success","resource":"connection"}",
+        "{"level":30,"agencia":1,"peer":"127.0.0.1:<port>","action":"connect","result":"success","server":"127.0.0.1:<port>"}",
+        "{"level":30,"agencia":1,"peer":"127.0.0.1:<port>","action":"consulta_ganadores","result":"success","cant_ganadores":1}",
+        "{"level":30,"agencia":1,"peer":"127.0.0.1:<port>","action":"ganadores","result":"success","parte":"1/1","dnis":"001000000"}",
+        "{"level":30,"agencia":1,"peer":"127.0.0.1:<port>","action":"notificacion_enviada","result":"success","apuestas":2}",
+        "{"level":30,"agencia":2,"peer":"127.0.0.1:<port>","action":"reanudar","result":"in_progress","apuestas_guardadas":1}",
+        "{"level":50,"agencia":1,"action":"leer_apuesta","result":"fail","source":"file <dir>/agency-1.csv","line":3,"reason":"birthdate \\"ayer\\" is not YYYY-MM-DD"}",
+      ]
+    `);
+  });
+});

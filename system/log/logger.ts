@@ -49,6 +49,9 @@ export class Logger {
       },
       new CourseDestination(format, sink),
     );
+    // The course text is built from the record's fields (the destination's metadata), so pino's
+    // JSON rendering of it would be thrown away: skip it (children inherit this).
+    if (format === 'text') Object.defineProperty(this.pino, pino.symbols.asJsonSym, { value: () => '' });
   }
 
   /** The course level from the config: this logger and the children made from now on. */

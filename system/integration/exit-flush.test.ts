@@ -1,11 +1,11 @@
 /**
  * Nothing is lost at exit: the built bundles (dist/server.js, dist/client.js) as child
- * processes over loopback, in both formats, their stdout read slowly (nothing read for a
- * second, then a chunk every 20 ms), so that the pipe is full while they log and while they
- * stop. The last line must be there, and so must every DEBUG line (one per bet).
+ * processes over loopback, in both formats, their stdout read slowly (nothing read at first,
+ * then a chunk every 20 ms), so that the pipe is full while they log and while they stop. The
+ * last line must be there, and so must every DEBUG line (one per bet).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -23,11 +23,11 @@ interface Finished {
   readonly lines: string[];
 }
 
-/** Reads everything, slowly: nothing for `startAfterMs`, then one chunk every `pauseMs`. */
-async function readSlowly(stream: Readable, startAfterMs = 1000, pauseMs = 20): Promise<string> {
+/** Reads everything, slowly: nothing until `begin` (default: a second), then one chunk every `pauseMs`. */
+async function readSlowly(stream: Readable, begin: Promise<unknown> = sleep(1000), pauseMs = 20): Promise<string> {
   // A listener, so that Node does not drain the pipe itself when the child exits first.
   stream.on('readable', () => {});
-  await sleep(startAfterMs);
+  await begin;
   let text = '';
   for await (const chunk of stream) {
     text += String(chunk);
@@ -36,10 +36,26 @@ async function readSlowly(stream: Readable, startAfterMs = 1000, pauseMs = 20): 
   return text;
 }
 
-function start(args: readonly string[], env: Record<string, string>): { proc: ChildProcess; output: Promise<string> } {
+function start(args: readonly string[], env: Record<string, string>, beginReading?: Promise<unknown>): { proc: ChildProcess; output: Promise<string> } {
   const proc = spawn(process.execPath, [...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   proc.stdout?.setEncoding('utf8');
-  return { proc, output: readSlowly(proc.stdout as Readable) };
+  return { proc, output: readSlowly(proc.stdout as Readable, beginReading) };
+}
+
+/** Resolves once `file` has grown and then stopped growing for `quietMs`: its writer is stuck. */
+async function stalled(file: string, quietMs = 300, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let size = 0;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    const now = existsSync(file) ? statSync(file).size : 0;
+    if (now !== size) {
+      size = now;
+      since = Date.now();
+    } else if (size > 0 && Date.now() - since >= quietMs) return;
+    await sleep(25);
+  }
+  throw new Error(`${file} did not stall within ${timeoutMs} ms`);
 }
 
 async function finish(run: { proc: ChildProcess; output: Promise<string> }): Promise<Finished> {
@@ -88,17 +104,21 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
     writeAgencyFile(file, 1, BETS);
     const port = await freePort();
     const betsFile = join(dir.path, 'bets.csv');
-    const server = start(['dist/server.js'], { LOG_FORMAT, SERVER_IP: '127.0.0.1', SERVER_PORT: String(port), SERVER_AGENCIES: '1', SERVER_BETS_FILE: betsFile, LOGGING_LEVEL: 'DEBUG' });
+    let beginReading = (): void => {};
+    const reading = new Promise<void>((resolve) => (beginReading = resolve));
+    const server = start(['dist/server.js'], { LOG_FORMAT, SERVER_IP: '127.0.0.1', SERVER_PORT: String(port), SERVER_AGENCIES: '1', SERVER_BETS_FILE: betsFile, LOGGING_LEVEL: 'DEBUG' }, reading);
     const client = spawn(process.execPath, ['dist/client.js'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '50ms', CLI_LOOP_AMOUNT: '100' },
       stdio: 'ignore',
     });
     try {
-      // Nobody reads the server's stdout for a second: its pipe fills up mid-run; SIGTERM then.
-      await sleep(700);
+      // Nobody reads the server's stdout: once its pipe is full it stops storing mid-run. SIGTERM
+      // then, and start reading (slowly) 300 ms later.
+      await stalled(betsFile);
       const sigtermAt = Date.now();
       server.proc.kill('SIGTERM');
+      setTimeout(beginReading, 300);
       const out = await finish(server);
       expect(out.code).toBe(0);
       // The pipe was full: the server took the signal only once the reading began, 300 ms later.

@@ -13,6 +13,8 @@ export { checkRun } from './checker/check-run.js';
 export type { CheckResult, CheckedSet } from './checker/check-result.js';
 export { Probes, MockServers, type ProbeResult } from './probes/probes.js';
 export { parseLogLine, parseExitLine, type LogEvent } from './logs/log-grammar.js';
+export { parseJsonLogLine, parseLogEvent } from './logs/json-log-line.js';
+export { silentLogger, stderrLogger, type HarnessLogger, type HarnessLogFormat } from './logging/harness-logger.js';
 export type { RunResult, AgencyReport, StoredBets, StoredBetRow } from './results/run-result.js';
 export { composeModel, planServices } from './run/run-plan.js';
 export { cleanupStaleRuns } from './run/stale-cleanup.js';

@@ -19,6 +19,8 @@ describe('parseRunOptions', () => {
       faults: DEFAULT_FAULTS,
       scale: 1,
       report: undefined,
+      verbose: false,
+      logFormat: 'text',
       help: false,
     });
   });
@@ -38,10 +40,19 @@ describe('parseRunOptions', () => {
       faults: DEFAULT_FAULTS,
       scale: 1,
       report: undefined,
+      verbose: false,
+      logFormat: 'text',
       help: false,
     });
     const n = parseRunOptions(['--nemesis', '--faults=3', '--scale', '20', '--report', 'r.html'], {}, '/tmp/here');
     expect(n).toMatchObject({ nemesis: true, seed: undefined, faults: 3, scale: 20, report: '/tmp/here/r.html' });
+  });
+
+  it('--verbose shows the harness\'s events; --log-format json makes them NDJSON and implies --verbose', () => {
+    expect(parseRunOptions(['--verbose'])).toMatchObject({ verbose: true, logFormat: 'text' });
+    expect(parseRunOptions(['--log-format', 'json'])).toMatchObject({ verbose: true, logFormat: 'json' });
+    expect(parseRunOptions(['--log-format=text'])).toMatchObject({ verbose: false, logFormat: 'text' });
+    expect(() => parseRunOptions(['--log-format', 'yaml'])).toThrow(/--log-format must be text or json/);
   });
 
   it('--seed N is the nemesis with that seed, 0 to 4294967295', () => {

@@ -35,6 +35,10 @@ export interface RunOptions {
   readonly scale: number;
   /** Absolute path of the HTML timeline report to write; undefined: none. */
   readonly report: string | undefined;
+  /** Show the harness's own events (images, containers, faults, clean-up) on stderr. */
+  readonly verbose: boolean;
+  /** How those events (and the notes) are written on stderr: readable lines, or pino's NDJSON. */
+  readonly logFormat: 'text' | 'json';
   readonly help: boolean;
 }
 
@@ -84,6 +88,10 @@ options:
   --seed N          the nemesis with seed N (0..${MAX_SEED}), to replay a run; implies --nemesis
   --faults N        how many faults the nemesis fires (default ${DEFAULT_FAULTS}, at most ${MAX_FAULTS})
   --json            print one JSON object on stdout (progress and notes stay on stderr)
+  --verbose         also show the harness's own events on stderr: image builds, container
+                    starts and exits, faults fired and healed, clean-up
+  --log-format F    text (default) or json: with json those events and the notes are pino's
+                    NDJSON on stderr, one record a line (implies --verbose); stdout is unchanged
   --no-progress     no progress on stderr
   -h, --help        this text
 
@@ -134,6 +142,8 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
         report: { type: 'string' },
         json: { type: 'boolean' },
         'no-progress': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -156,6 +166,8 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
   const faults = pick('faults', 'faults');
   const scale = pick('scale', 'scale');
   const report = pick('report', 'report');
+  const logFormat = values['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') throw new RunUsageError(`--log-format must be text or json, got ${JSON.stringify(logFormat)}`);
   const nemesis = values.nemesis === true || seed !== undefined || nemesisFromEnv(env[ENV_OVERRIDES.nemesis]);
   if (faults && !nemesis) throw new RunUsageError(`${faults[0]} needs the nemesis (--nemesis or --seed N)`);
   if (scale && dataset) throw new RunUsageError(`${scale[0]} scales the generated set; it does not go with ${dataset[0]}`);
@@ -172,6 +184,8 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
     faults: faults ? wholeNumber(faults[0], faults[1], 1, MAX_FAULTS) : DEFAULT_FAULTS,
     scale: scale ? wholeNumber(scale[0], scale[1], 1, MAX_SCALE) : 1,
     report: report ? resolve(cwd, nonEmpty(report[0], report[1])) : undefined,
+    verbose: values.verbose === true || logFormat === 'json',
+    logFormat,
     help: values.help === true,
   };
   const plan = datasetPlan(options);

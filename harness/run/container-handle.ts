@@ -10,6 +10,7 @@ import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
 import { LogFollower } from './log-follower.js';
+import type { HarnessLogger } from '../logging/harness-logger.js';
 import { settleWithin } from '../util/settle-within.js';
 
 /** The timeline note written when a stopped container is started again (`starting again server`). */
@@ -29,6 +30,8 @@ export interface StartOptions {
   /** Other entrypoint/command than the image's (mock servers). */
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
+  /** The harness's own events (the start); silent when absent. */
+  readonly logger?: HarnessLogger;
 }
 
 export class ContainerHandle {
@@ -62,7 +65,9 @@ export class ContainerHandle {
     if (o.readyLine) builder = builder.withWaitStrategy(Wait.forLogMessage(o.readyLine));
     if (o.entrypoint) builder = builder.withEntrypoint([...o.entrypoint]);
     if (o.command) builder = builder.withCommand([...o.command]);
+    const t = performance.now();
     const started = await builder.start();
+    o.logger?.info({ service: spec.name, container: containerName, image: spec.image, ms: Math.round(performance.now() - t) }, 'container started');
     const handle = new ContainerHandle(spec.name, started.getId(), containerName, o.docker, o.timeline, o.networkName, started, o.readyLine);
     handle.watch();
     return handle;

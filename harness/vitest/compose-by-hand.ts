@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished, type TestContext } from 'vitest';
-import { type LogEvent, parseLogLine } from '../logs/log-grammar.js';
+import type { LogEvent } from '../logs/log-grammar.js';
+import { parseLogEvent } from '../logs/json-log-line.js';
 import { isProcessAlive } from '../run/stale-cleanup.js';
 import { artifactsDir } from './scenario-run.js';
 
@@ -152,7 +153,7 @@ export async function inspect(name: string, format: string): Promise<string> {
 export async function logEvents(name: string): Promise<LogEvent[]> {
   const r = await exec('docker', ['logs', name]);
   expect(r.code, `docker logs ${name}`).toBe(0);
-  return `${r.stdout}\n${r.stderr}`.split('\n').map((line) => parseLogLine(line)).filter((e): e is LogEvent => e !== undefined);
+  return `${r.stdout}\n${r.stderr}`.split('\n').map((line) => parseLogEvent(line)).filter((e): e is LogEvent => e !== undefined);
 }
 
 /** Waits until the server logged that it listens (it must not have exited meanwhile). */

@@ -7,7 +7,7 @@
  * reconnect — a server restart or a restart of the client itself — no bet is sent twice and
  * none is lost (the server also drops any repeated prefix of a batch).
  */
-import type { Logger } from '../log/logger.js';
+import { bound, type Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import { betAt, betsOf, scanBets } from '../protocol/bet-text.js';
 import type { Message } from '../protocol/messages.js';
@@ -51,14 +51,17 @@ export class AgencyClient {
   private current: Transport | undefined;
   private readonly reported = new Set<number>();
   private validBets = 0;
+  /** Binds the agency; each connection's logger binds its peer too. */
+  private readonly log: Logger;
 
   constructor(
     private readonly config: ClientConfig,
     private readonly source: BetSource,
     private readonly connect: Connect,
-    private readonly log: Logger,
+    log: Logger,
     private readonly signal: AbortSignal,
   ) {
+    this.log = log.child({ agencia: config.id });
     signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
   }
 
@@ -76,9 +79,10 @@ export class AgencyClient {
         continue;
       }
       this.current = transport;
-      this.log.info('connect', 'success', { server: `${host}:${port}`, peer: transport.peer });
+      const log = this.log.child({ peer: transport.peer });
+      log.info('connect', 'success', { server: `${host}:${port}`, peer: bound });
       try {
-        const winners = await this.converse(transport, () => (failures = 0));
+        const winners = await this.converse(transport, log, () => (failures = 0));
         return { kind: 'finished', winners, bets: this.validBets, invalidRows: this.reported.size };
       } catch (err) {
         if (this.signal.aborted) return { kind: 'stopped' };
@@ -87,7 +91,7 @@ export class AgencyClient {
       } finally {
         this.current = undefined;
         await transport.end(300);
-        this.log.info('close', 'success', { resource: 'connection', peer: transport.peer });
+        log.info('close', 'success', { resource: 'connection', peer: bound });
       }
     }
   }
@@ -103,17 +107,17 @@ export class AgencyClient {
     return attempt;
   }
 
-  private async converse(t: Transport, onProgress: () => void): Promise<readonly string[]> {
+  private async converse(t: Transport, log: Logger, onProgress: () => void): Promise<readonly string[]> {
     const agency = this.config.id;
     const inbox = t.messages()[Symbol.asyncIterator]();
     const answerMs = this.config.answerTimeoutMs;
     await within(t.send(encodeHello({ agency })), answerMs, 'sending "hello"', t);
     const status = await within(expect(inbox, 'status'), answerMs, 'an answer to "hello"', t);
     onProgress();
-    if (status.stored > 0) this.log.info('reanudar', 'in_progress', { agencia: agency, apuestas_guardadas: status.stored });
-    await this.sendBets(t, inbox, status.stored);
+    if (status.stored > 0) log.info('reanudar', 'in_progress', { agencia: bound, apuestas_guardadas: status.stored });
+    await this.sendBets(t, log, inbox, status.stored);
     await within(t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]), answerMs, 'sending "done"', t);
-    this.log.info('notificacion_enviada', 'success', { agencia: agency, apuestas: this.validBets });
+    log.info('notificacion_enviada', 'success', { agencia: bound, apuestas: this.validBets });
     const winners: string[] = [];
     for (;;) {
       // The draw waits for every agency: a longer wait is normal here, but not an endless one.
@@ -121,18 +125,18 @@ export class AgencyClient {
       winners.push(...part.documents);
       if (part.last) break;
     }
-    this.log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
+    log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
     // The documents themselves, for people and the harness, at most WINNERS_PER_LINE per line.
     const parts = Math.ceil(winners.length / WINNERS_PER_LINE);
     for (let i = 0; i < parts; i++) {
       const dnis = winners.slice(i * WINNERS_PER_LINE, (i + 1) * WINNERS_PER_LINE).join(',');
-      this.log.info('ganadores', 'success', { agencia: agency, parte: `${i + 1}/${parts}`, dnis });
+      log.info('ganadores', 'success', { agencia: bound, parte: `${i + 1}/${parts}`, dnis });
     }
     return winners;
   }
 
   /** Sends every bet past the first `stored`, keeping up to `batchWindow` batches unacknowledged. */
-  private async sendBets(t: Transport, inbox: Inbox, stored: number): Promise<void> {
+  private async sendBets(t: Transport, log: Logger, inbox: Inbox, stored: number): Promise<void> {
     const { id: agency, batchWindow, batchPeriodMs } = this.config;
     const batcher = new Batcher(this.source.single ? 1 : this.config.batchMaxAmount, stored);
     const inflight: Batch[] = [];
@@ -145,16 +149,16 @@ export class AgencyClient {
       }
       if (result.code !== ErrorCode.OK) {
         const text = `server refused the batch at bet ${batch.firstIndex} (${batch.count} bets): ${errorCodeName(result.code)}: ${result.detail}`;
-        this.log.error('apuestas_enviadas', 'fail', { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail });
+        log.error('apuestas_enviadas', 'fail', { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail });
         throw TRANSIENT_CODES.has(result.code) ? new TransientError(text) : new ClientFailure(text);
       }
       sent += batch.count;
-      if (this.log.enabled('DEBUG')) {
+      if (log.enabled('DEBUG')) {
         for (const bet of betsOf({ text: batch.text, count: batch.count, spans: scanBets(batch.text, batch.count) })) {
-          this.log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
+          log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
         }
       }
-      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
+      log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
     };
     const send = async (batch: Batch) => {
       while (inflight.length >= batchWindow) await settleOldest();

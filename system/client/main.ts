@@ -6,14 +6,17 @@
  */
 import { ConfigError } from '../config/config-error.js';
 import { configPath } from '../config/config-path.js';
-import { formatLine, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { exitOnCrash, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { AgencyClient } from './agency-client.js';
 import { type BetSource, chooseSource } from './bet-source.js';
 import { describeClientConfig, loadClientConfig } from './config.js';
 
+const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
+// An uncaught error is logged (`crash`) and exits 1; every line is written before the process ends.
+exitOnCrash(log);
+
 async function main(): Promise<number> {
-  const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
   // Signal handlers first: as PID 1 in a container, a signal without a handler is ignored.
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -54,11 +57,6 @@ async function main(): Promise<number> {
     return 1;
   }
 }
-
-process.on('uncaughtException', (err) => {
-  process.stdout.write(formatLine(new Date(), 'ERROR', 'crash', 'fail', { error: err.message }) + '\n');
-  process.exit(1);
-});
 
 main().then((code) => {
   process.exitCode = code;

@@ -41,7 +41,7 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
   ErrorCode.STORAGE_FAILURE,
 ]);
 
-type Inbox = AsyncIterator<Message>;
+export type Inbox = AsyncIterator<Message>;
 
 const WINNERS_PER_LINE = 100;
 /** How many answer timeouts the client waits for its winners (the draw waits for every agency). */
@@ -192,7 +192,7 @@ export class AgencyClient {
   }
 }
 
-async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise<Extract<Message, { type: T }>> {
+export async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise<Extract<Message, { type: T }>> {
   const next = await inbox.next();
   if (next.done) throw new ConnectionClosedError(`server closed the connection while a "${type}" was expected`);
   const m = next.value;
@@ -209,7 +209,7 @@ async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise
  * otherwise hold the client forever: past `ms`, the connection is destroyed and the wait fails
  * with a TransientError, so the client reconnects and resumes from the server's count.
  */
-async function within<T>(work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
+export async function within<T>(work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -224,7 +224,7 @@ async function within<T>(work: Promise<T>, ms: number, what: string, t: Transpor
   }
 }
 
-function isTransient(err: unknown): boolean {
+export function isTransient(err: unknown): boolean {
   if (err instanceof TransientError || err instanceof ConnectionClosedError) return true;
   const code = (err as NodeJS.ErrnoException).code;
   return code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'].includes(code);

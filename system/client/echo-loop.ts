@@ -1,0 +1,96 @@
+/**
+ * The course's client of exercises 1–4 (client mode `echo`): connect, send `loop.amount`
+ * messages `[CLIENT <id>] Message N°<k>`, one every `loop.period`, each as an echo frame, and log
+ * every reply the server sends back:
+ *   action: receive_message | result: success | client_id: <id> | msg: [CLIENT <id>] Message N°<k>
+ * then `action: loop_finished | result: success | client_id: <id>`.
+ * A lost connection is retried (and the unanswered message sent again); SIGTERM ends the loop.
+ */
+import type { Logger } from '../log/logger.js';
+import { encodeEcho } from '../protocol/serializer.js';
+import type { Transport } from '../transport/transport.js';
+import { ClientFailure, type Connect, expect, isTransient, within } from './agency-client.js';
+import type { ClientConfig } from './config.js';
+import { backoffDelay, sleep } from './retry.js';
+
+/** Connection attempts in a row before the loop gives up, and the longest wait between two. */
+export const ECHO_CONNECT_ATTEMPTS = 30;
+export const ECHO_CONNECT_BACKOFF_CAP_MS = 1000;
+
+export type EchoOutcome = { readonly kind: 'finished'; readonly messages: number } | { readonly kind: 'stopped'; readonly messages: number };
+
+export function echoMessage(id: number, k: number): string {
+  return `[CLIENT ${id}] Message N°${k}`;
+}
+
+export class EchoLoop {
+  private current: Transport | undefined;
+  private answered = 0;
+
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly connect: Connect,
+    private readonly log: Logger,
+    private readonly signal: AbortSignal,
+  ) {
+    signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
+  }
+
+  /** Runs until every message came back (finished), SIGTERM (stopped), or throws a ClientFailure. */
+  async run(): Promise<EchoOutcome> {
+    const { host, port } = this.config.server;
+    let failures = 0;
+    while (this.answered < this.config.loopAmount) {
+      if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
+      let transport: Transport;
+      try {
+        transport = await this.connect(host, port);
+      } catch (err) {
+        failures = await this.retryOrFail(++failures, 'connect', err as Error);
+        continue;
+      }
+      this.current = transport;
+      this.log.info('connect', 'success', { server: `${host}:${port}`, peer: transport.peer });
+      try {
+        await this.converse(transport, () => (failures = 0));
+      } catch (err) {
+        if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
+        if (!isTransient(err)) throw err instanceof ClientFailure ? err : new ClientFailure((err as Error).message, { cause: err });
+        failures = await this.retryOrFail(++failures, 'reconnect', err as Error);
+      } finally {
+        this.current = undefined;
+        await transport.end(300);
+        this.log.info('close', 'success', { resource: 'connection', peer: transport.peer });
+      }
+    }
+    this.log.info('loop_finished', 'success', { client_id: this.config.id });
+    return { kind: 'finished', messages: this.answered };
+  }
+
+  private async converse(t: Transport, onProgress: () => void): Promise<void> {
+    const { id, loopAmount, loopPeriodMs, answerTimeoutMs } = this.config;
+    const inbox = t.messages()[Symbol.asyncIterator]();
+    while (this.answered < loopAmount) {
+      const message = echoMessage(id, this.answered + 1);
+      await within(t.send(encodeEcho({ data: Buffer.from(message, 'utf8') })), answerTimeoutMs, `sending message ${this.answered + 1}`, t);
+      const reply = await within(expect(inbox, 'echo'), answerTimeoutMs, `the echo of message ${this.answered + 1}`, t);
+      const text = reply.data.toString('utf8');
+      if (text !== message) {
+        throw new ClientFailure(`the server echoed ${JSON.stringify(text)} for ${JSON.stringify(message)}`);
+      }
+      this.answered++;
+      onProgress();
+      this.log.info('receive_message', 'success', { client_id: id, msg: text });
+      if (this.answered < loopAmount) await sleep(loopPeriodMs, this.signal);
+      if (this.signal.aborted) return;
+    }
+  }
+
+  private async retryOrFail(attempt: number, action: string, err: Error): Promise<number> {
+    if (attempt >= ECHO_CONNECT_ATTEMPTS) throw new ClientFailure(`gave up after ${attempt} attempts: ${err.message}`, { cause: err });
+    const delay = backoffDelay(attempt, ECHO_CONNECT_BACKOFF_CAP_MS);
+    this.log.info(action, 'in_progress', { attempt, of: ECHO_CONNECT_ATTEMPTS, retry_in_ms: delay, error: err.message });
+    await sleep(delay, this.signal);
+    return attempt;
+  }
+}

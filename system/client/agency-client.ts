@@ -18,7 +18,8 @@ import type { BetSource } from './bet-source.js';
 import type { ClientConfig } from './config.js';
 import { backoffDelay, sleep } from './retry.js';
 
-export type Connect = (host: string, port: number) => Promise<Transport>;
+/** Opens a connection; `signal` (when given) cancels an attempt still in progress. */
+export type Connect = (host: string, port: number, signal?: AbortSignal) => Promise<Transport>;
 
 export type ClientOutcome =
   | { readonly kind: 'finished'; readonly winners: readonly string[]; readonly bets: number; readonly invalidRows: number }
@@ -70,8 +71,9 @@ export class AgencyClient {
       if (this.signal.aborted) return { kind: 'stopped' };
       let transport: Transport;
       try {
-        transport = await this.connect(host, port);
+        transport = await this.connect(host, port, this.signal);
       } catch (err) {
+        if (this.signal.aborted) return { kind: 'stopped' };
         failures = await this.retryOrFail(failures, 'connect', err as Error);
         continue;
       }
@@ -224,8 +226,14 @@ export async function within<T>(work: Promise<T>, ms: number, what: string, t: T
   }
 }
 
+/** Socket and name-lookup errors (getaddrinfo's and c-ares') worth another attempt. */
+const TRANSIENT_ERRNOS: ReadonlySet<string> = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'ETIMEOUT', 'ESERVFAIL', 'ENODATA', 'ECANCELLED', 'EREFUSED',
+]);
+
 export function isTransient(err: unknown): boolean {
   if (err instanceof TransientError || err instanceof ConnectionClosedError) return true;
   const code = (err as NodeJS.ErrnoException).code;
-  return code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'].includes(code);
+  return code !== undefined && TRANSIENT_ERRNOS.has(code);
 }

@@ -44,8 +44,9 @@ export class EchoLoop {
       if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
       let transport: Transport;
       try {
-        transport = await this.connect(host, port);
+        transport = await this.connect(host, port, this.signal);
       } catch (err) {
+        if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
         failures = await this.retryOrFail(++failures, 'connect', err as Error);
         continue;
       }

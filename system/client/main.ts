@@ -15,7 +15,7 @@ import { type BetSource, chooseSource } from './bet-source.js';
 import { describeClientConfig, type LoadedClientConfig, loadClientConfig } from './config.js';
 import { EchoLoop } from './echo-loop.js';
 
-const connect = (host: string, port: number) => SocketTransport.connect(host, port);
+const connect = (host: string, port: number, signal?: AbortSignal) => SocketTransport.connect(host, port, undefined, signal);
 
 async function main(): Promise<number> {
   const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
@@ -88,4 +88,6 @@ process.on('uncaughtException', (err) => {
 
 main().then((code) => {
   process.exitCode = code;
+  // Done: exit even if a stray handle lingers (a name lookup of a server that is gone can take seconds).
+  setTimeout(() => process.exit(code), 200).unref();
 });

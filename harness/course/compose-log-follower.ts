@@ -2,10 +2,11 @@
  * `docker compose -f <file> logs -f`, read line by line while the system runs, as the course's
  * suite reads it: terminal escapes removed (compose 2.26 writes ESC[2K before every line), each
  * line parsed with the course grammar, kept with the time it arrived. Waits are answered as lines
- * arrive. Compose prints `<container> exited with code N` only for a container that exits while
- * `logs -f` follows it (one that exited before has no such line); and 2.26 follows a container
- * that starts while `logs -f` runs twice, printing its lines twice (so `up -d` must return
- * before following starts, as the course does it).
+ * arrive. What compose 2.26 does here, seen on this machine: it prints `<container> exited with
+ * code N` only for a container that exits while `logs -f` follows it (one that exited before has
+ * no such line); the last lines of a container that stops can be missing from the stream (they
+ * are in `docker logs`); and a container that starts while `logs -f` runs is followed twice, its
+ * lines printed twice (so `up -d` must return before following starts, as the course does it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type ComposeCli, plainText } from '../compose/compose-cli.js';
@@ -58,6 +59,17 @@ export function isEvent(l: SeenLine, q: EventQuery = {}): l is SeenEvent {
 
 export function isExit(l: SeenLine, source?: string | RegExp): l is SeenExit {
   return l.parsed?.kind === 'exit' && sourceMatches(l.parsed.source, source);
+}
+
+/** Lines of one container (`docker logs NAME`, no compose prefix) read with the same grammar. */
+export function containerLines(name: string, texts: readonly string[]): SeenLine[] {
+  return texts
+    .map((t) => plainText(t))
+    .filter((t) => t.trim() !== '')
+    .map((text, index) => {
+      const parsed = parseCourseLine(`${name} | ${text}`);
+      return { index, at: parsed?.kind === 'event' && parsed.time !== undefined ? parsed.time : NaN, text, parsed };
+    });
 }
 
 export class ComposeLogFollower {
@@ -159,9 +171,14 @@ export class ComposeLogFollower {
     this.stopAt ??= Date.now();
   }
 
-  /** Every `result: fail` line, except those after the test's own stop (the course's rule). */
-  failsBeforeStop(): SeenEvent[] {
-    return this.events({ result: 'fail' }).filter((l) => this.stopAt === undefined || l.at < this.stopAt);
+  /** When the test sent its own stop, if it did. */
+  get stoppedAt(): number | undefined {
+    return this.stopAt;
+  }
+
+  /** Every `result: fail` line of `lines` (default: the stream), except those after the test's own stop (the course's rule). */
+  failsBeforeStop(lines: readonly SeenLine[] = this.lines): SeenEvent[] {
+    return lines.filter((l): l is SeenEvent => isEvent(l, { result: 'fail' })).filter((l) => this.stopAt === undefined || !(l.at >= this.stopAt));
   }
 
   tail(n = 15): string {

@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import type { ComposeCli } from '../compose/compose-cli.js';
 import { isProcessAlive } from '../run/stale-cleanup.js';
 import { BY_HAND_PROJECT_PREFIXES, clientNames, exec, type Exec, freeContainerNames, must, ROOT } from '../vitest/compose-by-hand.js';
-import { ComposeLogFollower } from './compose-log-follower.js';
+import { ComposeLogFollower, containerLines, isEvent, type SeenEvent, type SeenLine } from './compose-log-follower.js';
 
 export const COURSE_BRANCHES = ['ej1', 'ej2', 'ej3', 'ej4', 'ej5', 'ej6', 'ej7', 'ej8'] as const;
 export type CourseBranch = (typeof COURSE_BRANCHES)[number];
@@ -176,6 +176,18 @@ export class CourseCheckout {
     const r = await exec('docker', ['wait', name], this.dir, timeoutMs);
     if (r.code !== 0) throw new Error(`docker wait ${name} (${timeoutMs} ms): exit ${r.code}: ${r.stderr.trim()}`);
     return Number(r.stdout.trim());
+  }
+
+  /** Every line of the container so far (`docker logs NAME`, complete where `logs -f` may miss a stopping container's last lines). */
+  async logOf(name: string): Promise<SeenLine[]> {
+    const r = await exec('docker', ['logs', name], this.dir);
+    if (r.code !== 0) throw new Error(`docker logs ${name}: exit ${r.code}: ${r.stderr.trim()}`);
+    return containerLines(name, `${r.stdout}${r.stderr}`.split('\n'));
+  }
+
+  /** The container's course events with `action` (and `result`, when given). */
+  async eventsOf(name: string, action: string, result?: string): Promise<SeenEvent[]> {
+    return (await this.logOf(name)).filter((l): l is SeenEvent => isEvent(l, { action, result }));
   }
 
   /** `docker inspect -f FORMAT NAME`, trimmed. */

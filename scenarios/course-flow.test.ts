@@ -51,6 +51,13 @@ async function stop(logs: ComposeLogFollower, containers: readonly string[], ...
   return Object.fromEntries(await Promise.all(containers.map(async (c) => [c, await course.exitCode(c, 30_000)] as const)));
 }
 
+/** `name` exits (by itself) with code 0; else the message shows how its log ends. */
+async function expectExit0(name: string): Promise<void> {
+  const code = await course.exitCode(name);
+  const tail = code === 0 ? '' : (await course.logOf(name)).slice(-4).map((l) => `\n  ${l.text}`).join('');
+  expect(code, `${name} exited with code ${code}; its log ends:${tail}`).toBe(0);
+}
+
 /** No `result: fail` before the test's stop: not in the stream the course reads, not in any container's whole log. */
 async function expectNoFailBeforeStop(logs: ComposeLogFollower, containers: readonly string[]): Promise<void> {
   const fails = logs.failsBeforeStop().map((l) => l.text);
@@ -79,7 +86,7 @@ describe(`the course's flow under ${cli.label}`, () => {
     const logs = await start('ej1', 3, echoFiles(4, '100ms'));
     for (const id of [1, 2, 3]) {
       const name = `client${id}`;
-      expect(await course.exitCode(name), name).toBe(0);
+      await expectExit0(name);
       expect((await course.eventsOf(name, 'receive_message', 'success')).map((e) => e.parsed.details.msg), name).toEqual(echoes(id, 4));
       expect(details(await course.eventsOf(name, 'loop_finished', 'success'))).toEqual([{ client_id: String(id) }]);
       await expectSeenExitingOnceWith0(logs, name);
@@ -100,7 +107,7 @@ describe(`the course's flow under ${cli.label}`, () => {
       const [client1] = await first.waitForEvents({ source: 'client1', action: 'config', result: 'success' });
       expect(server1?.parsed.details).toMatchObject({ port: '12345', listen_backlog: '5', logging_level: 'INFO' });
       expect(client1?.parsed.details).toMatchObject({ client_id: '1', server_address: 'server\\x3a12345', loop_amount: '2', loop_period: '50ms', log_level: 'INFO' });
-      expect(await course.exitCode('client1')).toBe(0);
+      await expectExit0('client1');
       const imageBefore = await course.inspect('server', '{{.Image}}');
       await expectNoFailBeforeStop(first, ['server', 'client1']);
       await course.down();
@@ -113,7 +120,7 @@ describe(`the course's flow under ${cli.label}`, () => {
       const [client2] = await second.waitForEvents({ source: 'client1', action: 'config', result: 'success' });
       expect(server2?.parsed.details).toMatchObject({ port: '12345', listen_backlog: '8', logging_level: 'DEBUG' });
       expect(client2?.parsed.details).toMatchObject({ client_id: '1', loop_amount: '3', loop_period: '100ms', log_level: 'DEBUG' });
-      expect(await course.exitCode('client1')).toBe(0);
+      await expectExit0('client1');
       expect(await course.eventsOf('client1', 'receive_message', 'success')).toHaveLength(3);
       expect(details(await course.eventsOf('server', 'config_key_ignored'))).toEqual([expect.objectContaining({ key: 'SERVER_COLOUR' })]);
       // No rebuild: the very image the first run used, still server:latest.
@@ -136,7 +143,7 @@ describe(`the course's flow under ${cli.label}`, () => {
       await rm(course.path('client/config.yaml'), { recursive: true });
       await course.write('client/config.yaml', clientYaml({ loopAmount: 1, loopPeriod: '10ms', logLevel: 'INFO' }));
       const again = await course.up(1);
-      expect(await course.exitCode('client1')).toBe(0);
+      await expectExit0('client1');
       await expectNoFailBeforeStop(again, ['server', 'client1']);
     });
   });
@@ -209,7 +216,7 @@ describe(`the course's flow under ${cli.label}`, () => {
   /** Starts the lottery and waits for every client to exit 0 (each notified, so the draw ran). */
   async function lotteryRun(branch: CourseBranch, n: number, files: ReturnType<typeof lottery> & { data?: readonly AgencyFile[] }): Promise<ComposeLogFollower> {
     const logs = await start(branch, n, files);
-    for (const name of clients(n)) expect(await course.exitCode(name), name).toBe(0);
+    for (const name of clients(n)) await expectExit0(name);
     for (const name of clients(n)) await expectSeenExitingOnceWith0(logs, name);
     return logs;
   }

@@ -11,6 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type ComposeCli, plainText } from '../compose/compose-cli.js';
 import { LineSplitter } from '../logs/line-splitter.js';
+import { rejectAfter } from '../util/settle-within.js';
 import { personEnv } from '../vitest/compose-by-hand.js';
 import { type CourseEvent, type CourseExit, type CourseLine, parseCourseLine } from './course-grammar.js';
 
@@ -135,25 +136,14 @@ export class ComposeLogFollower {
     const hits = this.lines.filter(test);
     if (hits.length >= count) return Promise.resolve(hits.slice(0, count));
     if (this.done) return Promise.reject(new FollowerEndedError(`${this.describe()} had ended with ${hits.length} of ${count} ${what}; last lines:\n${this.tail()}`));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} ${what} (${waiter.matched.length} seen); last lines:\n${this.tail()}`));
-      }, timeoutMs);
-      const waiter: Waiter = {
-        test,
-        count,
-        matched: hits,
-        resolve: (lines) => {
-          clearTimeout(timer);
-          resolve(lines);
-        },
-        reject: (err) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      };
+    let waiter: Waiter | undefined;
+    const matched = new Promise<SeenLine[]>((resolve, reject) => {
+      waiter = { test, count, matched: hits, resolve, reject };
       this.waiters.add(waiter);
+    });
+    return rejectAfter(matched, timeoutMs, () => {
+      if (waiter !== undefined) this.waiters.delete(waiter);
+      return new Error(`timed out after ${timeoutMs} ms waiting for ${count} ${what} (${hits.length} seen); last lines:\n${this.tail()}`);
     });
   }
 

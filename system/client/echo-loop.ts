@@ -9,9 +9,10 @@
 import type { Logger } from '../log/logger.js';
 import { encodeEcho } from '../protocol/serializer.js';
 import type { Transport } from '../transport/transport.js';
-import { ClientFailure, type Connect, expect, isTransient, within } from './agency-client.js';
+import { ClientFailure, type Connect, expect, within } from './wire.js';
 import type { ClientConfig } from './config.js';
-import { backoffDelay, sleep } from './retry.js';
+import { ConnectionLoop } from './connection-loop.js';
+import { sleep } from './retry.js';
 
 /** Connection attempts in a row before the loop gives up, and the longest wait between two. */
 export const ECHO_CONNECT_ATTEMPTS = 30;
@@ -24,46 +25,22 @@ export function echoMessage(id: number, k: number): string {
 }
 
 export class EchoLoop {
-  private current: Transport | undefined;
   private answered = 0;
+  private readonly loop: ConnectionLoop;
 
   constructor(
     private readonly config: ClientConfig,
-    private readonly connect: Connect,
+    connect: Connect,
     private readonly log: Logger,
     private readonly signal: AbortSignal,
   ) {
-    signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
+    this.loop = new ConnectionLoop(config.server, connect, { attempts: ECHO_CONNECT_ATTEMPTS, backoffCapMs: ECHO_CONNECT_BACKOFF_CAP_MS }, log, signal);
   }
 
   /** Runs until every message came back (finished), SIGTERM (stopped), or throws a ClientFailure. */
   async run(): Promise<EchoOutcome> {
-    const { host, port } = this.config.server;
-    let failures = 0;
-    while (this.answered < this.config.loopAmount) {
-      if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
-      let transport: Transport;
-      try {
-        transport = await this.connect(host, port, this.signal);
-      } catch (err) {
-        if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
-        failures = await this.retryOrFail(++failures, 'connect', err as Error);
-        continue;
-      }
-      this.current = transport;
-      this.log.info('connect', 'success', { server: `${host}:${port}`, peer: transport.peer });
-      try {
-        await this.converse(transport, () => (failures = 0));
-      } catch (err) {
-        if (this.signal.aborted) return { kind: 'stopped', messages: this.answered };
-        if (!isTransient(err)) throw err instanceof ClientFailure ? err : new ClientFailure((err as Error).message, { cause: err });
-        failures = await this.retryOrFail(++failures, 'reconnect', err as Error);
-      } finally {
-        this.current = undefined;
-        await transport.end(300);
-        this.log.info('close', 'success', { resource: 'connection', peer: transport.peer });
-      }
-    }
+    const outcome = await this.loop.run((t, onProgress) => this.converse(t, onProgress));
+    if (outcome.kind === 'stopped' || this.signal.aborted) return { kind: 'stopped', messages: this.answered };
     this.log.info('loop_finished', 'success', { client_id: this.config.id });
     return { kind: 'finished', messages: this.answered };
   }
@@ -85,13 +62,5 @@ export class EchoLoop {
       if (this.answered < loopAmount) await sleep(loopPeriodMs, this.signal);
       if (this.signal.aborted) return;
     }
-  }
-
-  private async retryOrFail(attempt: number, action: string, err: Error): Promise<number> {
-    if (attempt >= ECHO_CONNECT_ATTEMPTS) throw new ClientFailure(`gave up after ${attempt} attempts: ${err.message}`, { cause: err });
-    const delay = backoffDelay(attempt, ECHO_CONNECT_BACKOFF_CAP_MS);
-    this.log.info(action, 'in_progress', { attempt, of: ECHO_CONNECT_ATTEMPTS, retry_in_ms: delay, error: err.message });
-    await sleep(delay, this.signal);
-    return attempt;
   }
 }

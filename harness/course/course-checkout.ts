@@ -65,7 +65,7 @@ export class CourseCheckout {
       await copyFile(from, join(this.dir, file));
       await chmod(join(this.dir, file), info.mode & 0o777);
     }
-    for (const file of ['generar-compose.sh', 'validar-echo-server.sh', 'server/Dockerfile', 'client/Dockerfile']) {
+    for (const file of ['generar-compose.sh', 'validar-echo-server.sh', 'server/Dockerfile', 'client/Dockerfile', '.dockerignore']) {
       await mkdir(dirname(join(this.dir, file)), { recursive: true });
       await copyFile(join(ROOT, 'course-layout', file), join(this.dir, file));
       await chmod(join(this.dir, file), (await stat(join(ROOT, 'course-layout', file))).mode & 0o777);

@@ -107,8 +107,8 @@ export function reportedWinners(timeline: Timeline, service: string): string[] |
 }
 
 export function betsSentBy(timeline: Timeline, service: string): number | undefined {
-  const exit = last(timeline.select({ source: service, action: 'exit', result: 'success' }));
-  if (exit?.event?.details.apuestas !== undefined) return Number(exit.event.details.apuestas);
+  const finished = last(timeline.select({ source: service, action: 'client_finished', result: 'success' }));
+  if (finished?.event?.details.apuestas !== undefined) return Number(finished.event.details.apuestas);
   const sent = last(timeline.select({ source: service, action: 'apuestas_enviadas', result: 'success' }));
   return sent?.event?.details.enviadas === undefined ? undefined : Number(sent.event.details.enviadas);
 }

@@ -10,101 +10,50 @@
 import { bound, type Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import { betAt, betsOf, scanBets } from '../protocol/bet-text.js';
-import type { Message } from '../protocol/messages.js';
 import { encodeBatchText, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
-import { ConnectionClosedError, type Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { type Batch, Batcher } from './batcher.js';
 import type { BetSource } from './bet-source.js';
 import type { ClientConfig } from './config.js';
-import { backoffDelay, sleep } from './retry.js';
+import { ConnectionLoop } from './connection-loop.js';
+import { sleep } from './retry.js';
+import { ClientFailure, type Connect, expect, type Inbox, TransientError, TRANSIENT_CODES, within } from './wire.js';
 
-export type Connect = (host: string, port: number) => Promise<Transport>;
+export { ClientFailure, type Connect, TransientError } from './wire.js';
 
 export type ClientOutcome =
   | { readonly kind: 'finished'; readonly winners: readonly string[]; readonly bets: number; readonly invalidRows: number }
   | { readonly kind: 'stopped' };
 
-/** Worth another connection attempt: the server is down, restarting, busy or shutting down. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
-
-/** Not worth retrying: the server refused our data, or the data cannot be sent. */
-export class ClientFailure extends Error {
-  override readonly name = 'ClientFailure';
-}
-
-const TRANSIENT_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.SHUTTING_DOWN,
-  ErrorCode.IDLE_TIMEOUT,
-  ErrorCode.TOO_MANY_CONNECTIONS,
-  ErrorCode.STORAGE_FAILURE,
-]);
-
-type Inbox = AsyncIterator<Message>;
 
 const WINNERS_PER_LINE = 100;
 /** How many answer timeouts the client waits for its winners (the draw waits for every agency). */
 const WINNERS_WAIT_FACTOR = 6;
 
 export class AgencyClient {
-  private current: Transport | undefined;
   private readonly reported = new Set<number>();
   private validBets = 0;
-  /** Binds the agency; each connection's logger binds its peer too. */
+  private readonly loop: ConnectionLoop;
   private readonly log: Logger;
 
   constructor(
     private readonly config: ClientConfig,
     private readonly source: BetSource,
-    private readonly connect: Connect,
+    connect: Connect,
     log: Logger,
     private readonly signal: AbortSignal,
   ) {
+    // Binds the agency; the loop's logger for each connection binds its peer too.
     this.log = log.child({ agencia: config.id });
-    signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
+    const policy = { attempts: config.loopAmount, backoffCapMs: config.loopPeriodMs };
+    this.loop = new ConnectionLoop(config.server, connect, policy, this.log, signal);
   }
 
   /** Runs until the winners are known, SIGTERM (stopped) or a failure (throws ClientFailure). */
   async run(): Promise<ClientOutcome> {
-    const { host, port } = this.config.server;
-    let failures = 0;
-    for (;;) {
-      if (this.signal.aborted) return { kind: 'stopped' };
-      let transport: Transport;
-      try {
-        transport = await this.connect(host, port);
-      } catch (err) {
-        failures = await this.retryOrFail(failures, 'connect', err as Error);
-        continue;
-      }
-      this.current = transport;
-      const log = this.log.child({ peer: transport.peer });
-      log.info('connect', 'success', { server: `${host}:${port}`, peer: bound });
-      try {
-        const winners = await this.converse(transport, log, () => (failures = 0));
-        return { kind: 'finished', winners, bets: this.validBets, invalidRows: this.reported.size };
-      } catch (err) {
-        if (this.signal.aborted) return { kind: 'stopped' };
-        if (!isTransient(err)) throw err instanceof ClientFailure ? err : new ClientFailure((err as Error).message, { cause: err });
-        failures = await this.retryOrFail(failures, 'reconnect', err as Error);
-      } finally {
-        this.current = undefined;
-        await transport.end(300);
-        log.info('close', 'success', { resource: 'connection', peer: bound });
-      }
-    }
-  }
-
-  private async retryOrFail(failures: number, action: string, err: Error): Promise<number> {
-    const attempt = failures + 1;
-    if (attempt >= this.config.loopAmount) {
-      throw new ClientFailure(`gave up after ${attempt} attempts: ${err.message}`, { cause: err });
-    }
-    const delay = backoffDelay(attempt, this.config.loopPeriodMs);
-    this.log.info(action, 'in_progress', { attempt, of: this.config.loopAmount, retry_in_ms: delay, error: err.message });
-    await sleep(delay, this.signal);
-    return attempt;
+    const outcome = await this.loop.run((t, log, onProgress) => this.converse(t, log, onProgress));
+    if (outcome.kind === 'stopped') return { kind: 'stopped' };
+    return { kind: 'finished', winners: outcome.value, bets: this.validBets, invalidRows: this.reported.size };
   }
 
   private async converse(t: Transport, log: Logger, onProgress: () => void): Promise<readonly string[]> {
@@ -194,42 +143,4 @@ export class AgencyClient {
     this.reported.add(line);
     this.log.error('leer_apuesta', 'fail', { source: this.source.description, line, reason });
   }
-}
-
-async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise<Extract<Message, { type: T }>> {
-  const next = await inbox.next();
-  if (next.done) throw new ConnectionClosedError(`server closed the connection while a "${type}" was expected`);
-  const m = next.value;
-  if (m.type === type) return m as Extract<Message, { type: T }>;
-  if (m.type === 'error') {
-    const text = `server error ${errorCodeName(m.code)}: ${m.message}`;
-    throw TRANSIENT_CODES.has(m.code) ? new TransientError(text) : new ClientFailure(text);
-  }
-  throw new ClientFailure(`expected "${type}" from the server, got "${m.type}"`);
-}
-
-/**
- * Bounds a wait on the server. A silent peer (a network partition, a frozen server) would
- * otherwise hold the client forever: past `ms`, the connection is destroyed and the wait fails
- * with a TransientError, so the client reconnects and resumes from the server's count.
- */
-async function within<T>(work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      t.destroy();
-      reject(new TransientError(`no progress from the server for ${ms} ms while waiting for ${what}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function isTransient(err: unknown): boolean {
-  if (err instanceof TransientError || err instanceof ConnectionClosedError) return true;
-  const code = (err as NodeJS.ErrnoException).code;
-  return code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'].includes(code);
 }

@@ -168,10 +168,10 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
     const out = await finish(client);
     expect(out.code).toBe(1);
     expect(count(out.lines, format, 'connect in_progress')).toBe(2);
-    expect(actionOf(out.lines.at(-1) as string, format)).toBe('exit fail');
+    expect(actionOf(out.lines.at(-1) as string, format)).toBe('client_finished fail');
     if (format === 'text') {
       expect((out.lines.at(-1) as string).replace(/^\S+/, '<t>').replace(/\\x3a\d+/g, '\\x3a<port>')).toBe(
-        '<t> ERROR action: exit | result: fail | agencia: 3 | error: gave up after 3 attempts\\x3a connect ECONNREFUSED 127.0.0.1\\x3a<port>',
+        '<t> ERROR action: client_finished | result: fail | agencia: 3 | error: gave up after 3 attempts\\x3a connect ECONNREFUSED 127.0.0.1\\x3a<port>',
       );
     }
   });

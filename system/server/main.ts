@@ -42,12 +42,13 @@ async function main(): Promise<void> {
   try {
     loaded = loadServerConfig(configPath(process.argv.slice(2), process.env, 'SERVER_CONFIG'));
   } catch (err) {
-    log.error('config', 'fail', { error: (err as Error).message });
+    log.error('config', 'fail', { error_type: (err as Error).name, error: (err as Error).message });
     process.exitCode = err instanceof ConfigError ? 2 : 1;
     return;
   }
   log.withLevel(loaded.config.loggingLevel);
   log.info('config', 'success', describeServerConfig(loaded));
+  for (const k of loaded.ignored) log.warn('config_key_ignored', 'success', { file: loaded.source, key: k.key, line: k.line, reason: k.reason });
   if (stopRequested) {
     log.info('shutdown', 'success', { signal: stopRequested, reason: 'stopped before it started' });
     return;

@@ -52,6 +52,13 @@ export class Session {
     return this.transport.peer;
   }
 
+  /** The peer's address without its port (`172.18.0.3`, `::1`). */
+  get peerAddress(): string {
+    const peer = this.transport.peer;
+    const colon = peer.lastIndexOf(':');
+    return colon < 0 ? peer : peer.slice(0, colon);
+  }
+
   /** Serves the connection until the peer closes, a protocol error, the idle timeout or stop(). */
   async run(): Promise<void> {
     this.log.info('conexion_aceptada', 'success', { peer: bound });
@@ -91,7 +98,12 @@ export class Session {
   private handle(m: Message): void {
     switch (m.type) {
       case 'echo':
-        return this.reply(async () => this.transport.send(encodeEcho({ data: m.data })));
+        return this.reply(async () => {
+          // As the course's skeleton server does, for every message it answers; logged before the
+          // answer goes out, so whoever got the echo back can already read the line.
+          this.log.info('receive_message', 'success', { ip: this.peerAddress, msg: printable(m.data) });
+          await this.transport.send(encodeEcho({ data: m.data }));
+        });
       case 'hello':
         return this.hello(m.agency);
       case 'bet':
@@ -241,4 +253,9 @@ export class Session {
     })();
     return this.closing;
   }
+}
+
+/** An echo's bytes as text for the log: UTF-8, control characters (other than line breaks, which the logger escapes) shown as U+FFFD. */
+function printable(data: Buffer): string {
+  return data.toString('utf8').replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
 }

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { decodeMessage } from '../protocol/message-decoder.js';
 import type { Message } from '../protocol/messages.js';
+import { cancellableLookup } from './lookup.js';
 import { ConnectionClosedError, type Transport } from './transport.js';
 
 /** Decoded messages held before the socket is paused (each frame is at most 8 KiB). */
@@ -44,21 +45,40 @@ export class SocketTransport implements Transport {
     });
   }
 
-  /** Connects to host:port; rejects with the socket error (ECONNREFUSED, …) or on timeout. */
-  static connect(host: string, port: number, timeoutMs = 5000): Promise<SocketTransport> {
+  /**
+   * Connects to host:port; rejects with the socket error (ECONNREFUSED, …), on timeout, or at
+   * once when `signal` aborts (the attempt is destroyed: a name lookup that hangs cannot hold a
+   * stopping process).
+   */
+  static connect(host: string, port: number, timeoutMs = 5000, signal?: AbortSignal): Promise<SocketTransport> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      if (signal?.aborted) {
+        reject(new ConnectionClosedError(`connect to ${host}:${port} cancelled`));
+        return;
+      }
+      const socket = net.connect({ host, port, lookup: cancellableLookup(signal) });
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        settle();
+        socket.destroy();
+        reject(new ConnectionClosedError(`connect to ${host}:${port} cancelled`));
+      };
       const timer = setTimeout(() => {
+        settle();
         socket.destroy();
         reject(new ConnectionClosedError(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('connect', () => {
-        clearTimeout(timer);
+        settle();
         socket.removeAllListeners('error');
         resolve(new SocketTransport(socket));
       });
       socket.once('error', (err) => {
-        clearTimeout(timer);
+        settle();
         socket.destroy();
         reject(err);
       });

@@ -38,12 +38,13 @@ async function main(argv: readonly string[]): Promise<void> {
   const stackDir = dirname(outFile);
   const dataImage = process.env.TP0_DATA_IMAGE || undefined;
   const data: StackData = dataImage === undefined ? { kind: 'bind' } : { kind: 'image', image: dataImage };
+  const warnings: string[] = [];
   const document = buildStack({
     clients,
     serverImage: process.env.TP0_SERVER_IMAGE || DEFAULT_SERVER_IMAGE,
     clientImage: process.env.TP0_CLIENT_IMAGE || DEFAULT_CLIENT_IMAGE,
-    serverConfig: configMountPath(stackDir, configFile('TP0_SERVER_CONFIG', 'config/server.ini')),
-    clientConfig: configMountPath(stackDir, configFile('TP0_CLIENT_CONFIG', 'config/client.yaml')),
+    serverConfig: configMountPath(stackDir, configFile('TP0_SERVER_CONFIG', 'config/server.ini', warnings)),
+    clientConfig: configMountPath(stackDir, configFile('TP0_CLIENT_CONFIG', 'config/client.yaml', warnings)),
     serverNode: process.env.TP0_SERVER_NODE || undefined,
     data,
   });
@@ -56,6 +57,8 @@ async function main(argv: readonly string[]): Promise<void> {
   await mkdir(stackDir, { recursive: true });
   await writeFile(outFile, toYaml(document, header));
   process.stderr.write(`wrote ${outArg}: server + ${clients} client(s) as a swarm stack (overlay network testing_net, dnsrr)\n`);
+  // A swarm config is read when the stack is deployed: a missing file fails `docker stack deploy`.
+  for (const warning of warnings) process.stderr.write(`warning: ${warning.replace('`docker compose up` (Docker would create an empty directory in its place)', '`docker stack deploy`')}\n`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -4,7 +4,7 @@
  * resolving fault targets, waits, faults and triggers, the results and the checker.
  */
 import type { CheckResult } from '../checker/check-result.js';
-import { checkRun } from '../checker/set-checker.js';
+import { checkRun } from '../checker/check-run.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
 import type { FaultTargetHandle } from '../faults/fault-target.js';
 import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';

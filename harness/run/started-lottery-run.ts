@@ -21,6 +21,7 @@ import type { ServiceSpec } from './run-plan.js';
 import { RunBase } from './run-base.js';
 import type { StartedRun } from './started-run.js';
 import type { Timeline } from './timeline.js';
+import type { HarnessLogger } from '../logging/harness-logger.js';
 
 export interface RunParts {
   readonly identity: RunIdentity;
@@ -33,6 +34,7 @@ export interface RunParts {
   readonly netcatTesterImage: string;
   readonly netToolsImage: string;
   readonly handles: readonly ContainerHandle[];
+  readonly logger?: HarnessLogger;
 }
 
 export class UnknownServiceError extends Error {
@@ -122,7 +124,7 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
   ): Promise<ContainerHandle> {
     const handle = await ContainerHandle.start(
       { name: service, image, environment: {}, mounts: [] },
-      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, ...options },
+      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, logger: this.parts.logger, ...options },
     );
     this.extras.push(handle);
     return handle;
@@ -131,7 +133,7 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
   /** bets.csv as it is now, copied out of the server container (running or stopped). */
   async storedBets(): Promise<StoredBets> {
     const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
-    return parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
+    return await parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
   }
 
   /** The run's timeline as a self-contained HTML page, with the checker's summary when it can run. */
@@ -162,6 +164,7 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
   /** Removes every container, the network and the run folder. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      const t = performance.now();
       const all = [...this.handles.values(), ...this.extras];
       await Promise.allSettled(all.map((h) => h.remove()));
       // Anything else of this run (a network-shaping helper left by a failed test), by label.
@@ -170,6 +173,7 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
       this.timeline.close('the run was stopped');
       await this.parts.docker.removeNetwork(this.parts.networkId).catch(() => {});
       rmSync(this.parts.dir, { recursive: true, force: true });
+      this.parts.logger?.info({ containers: all.length + others.length, network: this.networkName, ms: Math.round(performance.now() - t) }, 'run removed');
     })();
     return this.stopping;
   }

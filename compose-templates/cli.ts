@@ -14,7 +14,7 @@
  * absolute otherwise. TP0_DATA_DIR and TP0_OUTPUT_DIR are
  * left as ${…} in the file: compose reads them when it runs.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ environment (read now): TP0_SERVER_IMAGE, TP0_CLIENT_IMAGE, TP0_SERVER_CONFIG, T
   TP0_CLIENT_MODE (echo|lottery), NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO (the clients' single bet)
 environment (read by compose): TP0_DATA_DIR (default ./.data), TP0_OUTPUT_DIR (default ./.output)`;
 
-class UsageError extends Error {
+export class UsageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UsageError';
@@ -51,7 +51,7 @@ class UsageError extends Error {
  * generating): that is a warning, since Docker would mount an empty directory in its place if it
  * is still missing at `up`. A directory there already is an error: no file can be written there.
  */
-function configFile(envName: string, fallback: string, warnings: string[]): string {
+export function configFile(envName: string, fallback: string, warnings: string[]): string {
   const given = process.env[envName];
   const named = given !== undefined && given.length > 0;
   const path = named ? resolve(process.cwd(), given) : resolve(REPO_ROOT, fallback);
@@ -85,12 +85,12 @@ function sampleBet(): SampleBet {
  * two then move together with the clone, and the file reads well: ./config/server.ini);
  * absolute otherwise (a compose file written to /tmp keeps pointing at the right file).
  */
-function configMountPath(composeDir: string, file: string): string {
+export function configMountPath(composeDir: string, file: string): string {
   const inside = (path: string): boolean => path === REPO_ROOT.replace(/\/$/, '') || path.startsWith(REPO_ROOT);
   return inside(composeDir) && inside(file) ? mountPathFrom(composeDir, file) : file;
 }
 
-function parseCount(text: string): number {
+export function parseCount(text: string): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`<N> must be a whole number >= 0, got '${text}'`);
   const count = Number.parseInt(text, 10);
   if (count > 1000) throw new UsageError(`<N> = ${count} is more clients than this testbed is meant for (1000 at most)`);
@@ -139,7 +139,9 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+// Only as a program: stack-cli.ts imports the helpers above.
+const entry = process.argv[1];
+if (entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || error instanceof ComposeOptionsError) {
     process.stderr.write(`generar-compose: ${error.message}\n${USAGE}\n`);
     process.exitCode = 2;

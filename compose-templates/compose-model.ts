@@ -160,12 +160,12 @@ export function buildCompose(options: ComposeOptions): ComposeDocument {
 }
 
 /**
- * The YAML text, with a header comment saying where it came from. Environment values are always
+ * The YAML text (of a compose or a stack document), with a header comment saying where it came from. Environment values are always
  * double-quoted (docker-compose 1.29 reads YAML 1.1, where `1999-03-17` would be a date, refused
  * as an environment value, and `yes` a boolean), and hold their `$` as `$$`: they are literal
  * values, not compose interpolations.
  */
-export function toYaml(document: ComposeDocument, header?: string): string {
+export function toYaml(document: { readonly services: Readonly<Record<string, object>> }, header?: string): string {
   const doc = new Document(document);
   for (const name of Object.keys(document.services)) {
     const environment = doc.getIn(['services', name, 'environment'], true);

@@ -23,3 +23,8 @@ export { startScenarioRun } from './vitest/scenario-run.js';
 export { Adversaries, ADVERSARY_AGENCY, type BatchAttack, type FloodResult, type RawResult } from './probes/raw-probe.js';
 export { framingVerdict, decodeAnswer, type DecodedAnswer } from './probes/raw-payloads.js';
 export type { Probe } from './probes/probes.js';
+export type { StartedRun } from './run/started-run.js';
+export { Swarms, type SwarmTarget } from './swarm/swarms.js';
+export { SwarmFaults } from './swarm/node-faults.js';
+export { StartedSwarmRun, type Placement } from './swarm/started-swarm-run.js';
+export type { Swarm, SwarmNode, SwarmSource } from './swarm/swarm.js';

@@ -12,6 +12,9 @@
 #   bandwidth RATE BURST LATENCY  tc tbf on every interface but lo (egress), and the same on an
 #                                 ifb device its incoming traffic is redirected to (ingress);
 #                                 egress only when the kernel has no ifb or mirred
+#   isolate [ADDRESS...]          a partition: drop every packet to and from the ADDRESSes
+#                                 (iptables DROP inserted first in INPUT and OUTPUT); with none,
+#                                 every packet of every interface but lo, both ways
 #   --check                       print the tools' versions (exit 1 when one is missing)
 #
 # It applies the rules, prints `tp0-net-shaper: ready: …` and waits. On SIGTERM (docker stop),
@@ -83,6 +86,27 @@ loss() {
   say "ready: loss $1 both ways on every interface but lo (iptables statistic DROP on INPUT and OUTPUT)"
 }
 
+isolate() {
+  if [ $# -eq 0 ]; then
+    for chain in INPUT OUTPUT; do
+      if [ "$chain" = INPUT ]; then side=-i; else side=-o; fi
+      rule="$chain ! $side lo -m comment --comment $ME -j DROP"
+      $IPT -w -I $rule || fail "iptables -I $rule"
+      added "$IPT -w -D $rule"
+    done
+    say "ready: isolated: every packet but lo's dropped both ways (iptables DROP on INPUT and OUTPUT)"
+    return
+  fi
+  for address in "$@"; do
+    for rule in "INPUT -s $address" "OUTPUT -d $address"; do
+      rule="$rule -m comment --comment $ME -j DROP"
+      $IPT -w -I $rule || fail "iptables -I $rule"
+      added "$IPT -w -D $rule"
+    done
+  done
+  say "ready: isolated from $* (iptables DROP on INPUT and OUTPUT)"
+}
+
 # Every interface but lo (and our ifb devices), without the @ifN suffix.
 interfaces() {
   $IP -o link show | sed -n 's/^[0-9][0-9]*: \([^:@ ]*\).*/\1/p' | grep -v -e '^lo$' -e '^tp0ifb'
@@ -134,6 +158,10 @@ case "${1:-}" in
   bandwidth)
     [ $# -eq 4 ] || fail 'usage: bandwidth RATE BURST LATENCY'
     bandwidth "$2" "$3" "$4"
+    ;;
+  isolate)
+    shift
+    isolate "$@"
     ;;
   --check)
     $IPT -V && $TC -V && $IP -V

@@ -23,8 +23,9 @@ START_TIMEOUT_S="${TP0_DOCKERD_START_TIMEOUT:-60}"
 STOP_TIMEOUT_S="${TP0_DOCKERD_STOP_TIMEOUT:-30}"
 # Packages the testbed needs besides the engine: compose v1 for the compose scenario,
 # a static busybox for the local netcat-tester base image, iptables and iproute2 for the
-# local net-tools base (packet loss, bandwidth), chromium to render the timeline report.
-EXTRA_PACKAGES=(docker-compose busybox-static iproute2 iptables chromium)
+# local net-tools base (packet loss, bandwidth), chromium to render the timeline report,
+# tini (tini-static: docker-init of the swarm node image, harness/swarm/node-image.ts).
+EXTRA_PACKAGES=(docker-compose busybox-static iproute2 iptables chromium tini)
 
 # `docker compose` (v2): Debian bookworm ships only docker-compose 1.29. Debian trixie's
 # docker-compose package holds the v2 CLI plugin (it needs only libc >= 2.34); it is fetched

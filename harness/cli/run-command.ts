@@ -15,15 +15,16 @@ import type { RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
 import { type HarnessLogger, silentLogger, stderrLogger } from '../logging/harness-logger.js';
 import { cleanupStaleRuns } from '../run/stale-cleanup.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeFor, RunEnvironmentError, RunUsageError } from './cli-errors.js';
 import { ensureEngine } from './environment.js';
 import { initialProgress, ProgressView, reduceEntries, type ProgressStream } from './progress.js';
 import { RunGuard, type SignalSource } from './run-guard.js';
 import { DEFAULT_BATCH_MAX, datasetPlan, parseRunOptions, type RunOptions, USAGE } from './run-options.js';
 import { fireNemesis, nemesisSeed, planNemesis } from './run-nemesis.js';
+import { type PlacedSummary, placementText, startRun, withPlacement } from './run-on-swarm.js';
 import { finishReport, type ReportFacts } from './run-report.js';
-import { buildSummary, type Durations, type NemesisSummary, renderSummary, type RunSummary } from './summary.js';
+import { buildSummary, type Durations, type NemesisSummary, renderSummary } from './summary.js';
 
 export interface CommandIo {
   readonly stdout: ProgressStream;
@@ -70,12 +71,12 @@ async function prepareDataset(options: RunOptions): Promise<PreparedDataset> {
   return dataset;
 }
 
-function agencyOf(run: StartedLotteryRun, service: string): number {
+function agencyOf(run: StartedRun, service: string): number {
   return Number(run.plan.find((s) => s.name === service)?.environment.CLI_ID);
 }
 
 interface Outcome {
-  readonly run: StartedLotteryRun | undefined;
+  readonly run: StartedRun | undefined;
   readonly result: RunResult | undefined;
   readonly check?: CheckResult;
   readonly errors: string[];
@@ -129,7 +130,7 @@ class RunCommand {
     }
     const summary = this.summarize(dataset, outcome, setupError);
     if (this.options.json) this.io.stdout.write(`${JSON.stringify(summary)}\n`);
-    else this.io.stdout.write(renderSummary(summary, outcome.check));
+    else this.io.stdout.write(renderSummary(summary, outcome.check) + placementText(summary));
     return summary.exitCode;
   }
 
@@ -167,7 +168,7 @@ class RunCommand {
     this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
     const began = now();
     let t = began;
-    const run = await this.guard.start(builder.start());
+    const run = await this.guard.start(startRun(builder, this.options.swarm, (l) => this.note(l)));
     this.d.startup = span(t, now());
     this.note(`run ${run.id} started in ${((this.d.startup ?? 0) / 1000).toFixed(2)} s (network ${run.networkName})`);
     const errors: string[] = [];
@@ -230,7 +231,7 @@ class RunCommand {
   }
 
   /** The exactly-once checker, once every fault is healed and the server stopped; not without clients. */
-  private async check(run: StartedLotteryRun, result: RunResult | undefined, errors: string[]): Promise<CheckResult | undefined> {
+  private async check(run: StartedRun, result: RunResult | undefined, errors: string[]): Promise<CheckResult | undefined> {
     if (this.options.clients === 0 || this.guard.interrupted) return undefined;
     try {
       return await run.check(result);
@@ -240,7 +241,7 @@ class RunCommand {
     }
   }
 
-  private reportFacts(run: StartedLotteryRun, began: number): ReportFacts {
+  private reportFacts(run: StartedRun, began: number): ReportFacts {
     return {
       seed: this.seed === undefined ? 'none (no nemesis)' : `${this.seed} (${this.options.faults} faults; replay: --seed ${this.seed})`,
       clients: String(this.options.clients),
@@ -249,7 +250,7 @@ class RunCommand {
     };
   }
 
-  private summarize(dataset: PreparedDataset | undefined, outcome: Outcome, setupError: unknown): RunSummary {
+  private summarize(dataset: PreparedDataset | undefined, outcome: Outcome, setupError: unknown): PlacedSummary {
     const { run } = outcome;
     const errors = setupError === undefined ? outcome.errors : [...outcome.errors, describeError(setupError)];
     const draw = run ? reduceEntries(initialProgress([]), run.timeline.entries).draw : undefined;
@@ -266,7 +267,8 @@ class RunCommand {
       check: outcome.check,
       errors,
     });
-    return setupError === undefined ? summary : { ...summary, exitCode: exitCodeFor(setupError) };
+    const placed = withPlacement(summary, run);
+    return setupError === undefined ? placed : { ...placed, exitCode: exitCodeFor(setupError) };
   }
 }
 

@@ -5,7 +5,7 @@
  * (the next run's stale-resource clean-up removes what is left).
  */
 import type { ContainerClient } from '../docker/docker-client.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 import { describeError, EXIT_SIGINT, EXIT_SIGTERM } from './cli-errors.js';
 import { removeOwnResources } from './environment.js';
 
@@ -27,8 +27,8 @@ export interface GuardOptions {
 const SIGNAL_EXIT = { SIGINT: EXIT_SIGINT, SIGTERM: EXIT_SIGTERM } as const;
 
 export class RunGuard {
-  private starting: Promise<StartedLotteryRun> | undefined;
-  private run: StartedLotteryRun | undefined;
+  private starting: Promise<StartedRun> | undefined;
+  private run: StartedRun | undefined;
   private signal: 'SIGINT' | 'SIGTERM' | undefined;
   private readonly listeners: Record<'SIGINT' | 'SIGTERM', () => void>;
 
@@ -47,7 +47,7 @@ export class RunGuard {
    * Keeps the start in progress so that an interrupt can remove what it started. When a signal
    * came during the start, never settles: the command goes no further, the guard exits.
    */
-  async start(starting: Promise<StartedLotteryRun>): Promise<StartedLotteryRun> {
+  async start(starting: Promise<StartedRun>): Promise<StartedRun> {
     this.starting = starting;
     const run = await starting;
     this.run = run;

@@ -5,8 +5,9 @@
  */
 import { randomInt } from 'node:crypto';
 import { Nemesis } from '../faults/nemesis.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 import { describeError } from './cli-errors.js';
+import { swarmNemesis } from './run-on-swarm.js';
 import type { RunOptions } from './run-options.js';
 import type { NemesisSummary } from './summary.js';
 
@@ -17,15 +18,15 @@ export function nemesisSeed(options: Pick<RunOptions, 'nemesis' | 'seed'>, fresh
 }
 
 /** The schedule for this run's services, printed through `note` (seed, replay flag, faults). */
-export function planNemesis(run: StartedLotteryRun, seed: number, faults: number, note: (line: string) => void): Nemesis {
-  const nemesis = Nemesis.fromSeed({ seed, faults, targets: ['server', ...run.clients.map((c) => c.service)] });
+export function planNemesis(run: StartedRun, seed: number, faults: number, note: (line: string) => void): Nemesis {
+  const nemesis = Nemesis.fromSeed({ seed, faults, targets: ['server', ...run.clients.map((c) => c.service)], ...swarmNemesis(run) });
   note(`nemesis seed ${seed} (replay: --seed ${seed})`);
   for (const line of nemesis.describe().split('\n')) note(line);
   return nemesis;
 }
 
 /** Fires the schedule; resolves once every fault is healed. A schedule that breaks off is an error of the run. */
-export async function fireNemesis(run: StartedLotteryRun, nemesis: Nemesis, errors: string[]): Promise<NemesisSummary> {
+export async function fireNemesis(run: StartedRun, nemesis: Nemesis, errors: string[]): Promise<NemesisSummary> {
   const planned = { seed: nemesis.seed, faults: nemesis.plan.length };
   try {
     const outcomes = await nemesis.run(run, (service) => run.isRunning(service));

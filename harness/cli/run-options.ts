@@ -9,6 +9,7 @@ import { MAX_DATASET_BETS } from '../../testbed/dataset/generator.js';
 import { MAX_BATCH_BETS } from '../wire/wire-format.js';
 import { DEFAULT_CLIENT_YAML } from '../run/run-config.js';
 import { RunUsageError } from './cli-errors.js';
+import { SWARM_FLAGS, SWARM_USAGE, swarmPlan, type SwarmPlan } from './swarm-options.js';
 
 export interface RunOptions {
   /** Agencies (client1..clientN); 0 runs the server alone. */
@@ -35,6 +36,8 @@ export interface RunOptions {
   readonly scale: number;
   /** Absolute path of the HTML timeline report to write; undefined: none. */
   readonly report: string | undefined;
+  /** A Docker Swarm to run on (--swarm, --swarm-manager); undefined: this host's engine. */
+  readonly swarm: SwarmPlan | undefined;
   /** Show the harness's own events (images, containers, faults, clean-up) on stderr. */
   readonly verbose: boolean;
   /** How those events (and the notes) are written on stderr: readable lines, or pino's NDJSON. */
@@ -87,6 +90,7 @@ options:
                     the server and the clients) while the clients run; the seed is printed
   --seed N          the nemesis with seed N (0..${MAX_SEED}), to replay a run; implies --nemesis
   --faults N        how many faults the nemesis fires (default ${DEFAULT_FAULTS}, at most ${MAX_FAULTS})
+${SWARM_USAGE}
   --json            print one JSON object on stdout (progress and notes stay on stderr)
   --verbose         also show the harness's own events on stderr: image builds, container
                     starts and exits, faults fired and healed, clean-up
@@ -123,7 +127,7 @@ function nonEmpty(name: string, text: string): string {
  * Relative folders are resolved against `cwd`. Throws RunUsageError on anything it cannot use.
  */
 export function parseRunOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}, cwd = '.'): RunOptions {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -145,6 +149,7 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
         verbose: { type: 'boolean' },
         'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...SWARM_FLAGS,
       },
     }));
   } catch (err) {
@@ -184,6 +189,7 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
     faults: faults ? wholeNumber(faults[0], faults[1], 1, MAX_FAULTS) : DEFAULT_FAULTS,
     scale: scale ? wholeNumber(scale[0], scale[1], 1, MAX_SCALE) : 1,
     report: report ? resolve(cwd, nonEmpty(report[0], report[1])) : undefined,
+    swarm: swarmPlan(values),
     verbose: values.verbose === true || logFormat === 'json',
     logFormat,
     help: values.help === true,

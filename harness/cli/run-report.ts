@@ -6,13 +6,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CheckResult } from '../checker/check-result.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 import { describeError } from './cli-errors.js';
 
 /** The header table of the report: seed, clients, dataset, wall time. */
 export type ReportFacts = Readonly<Record<'seed' | 'clients' | 'dataset' | 'wall time', string>>;
 
-export async function finishReport(run: StartedLotteryRun, file: string, facts: ReportFacts, check: CheckResult | undefined, note: (line: string) => void): Promise<void> {
+export async function finishReport(run: StartedRun, file: string, facts: ReportFacts, check: CheckResult | undefined, note: (line: string) => void): Promise<void> {
   try {
     const html = await run.report(facts, check);
     await mkdir(dirname(file), { recursive: true });

@@ -28,7 +28,7 @@ function toProgressEvent(value: unknown): ProgressEvent {
 }
 
 /** Reads a progress stream to its end; rejects at the first `error` event. */
-async function readProgress(stream: NodeJS.ReadableStream, onEvent?: (event: ProgressEvent) => void): Promise<ProgressEvent[]> {
+export async function readProgress(stream: NodeJS.ReadableStream, onEvent?: (event: ProgressEvent) => void): Promise<ProgressEvent[]> {
   const events: ProgressEvent[] = [];
   let pending = '';
   const take = (line: string): void => {

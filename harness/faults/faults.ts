@@ -9,21 +9,22 @@
  * with the same `faultId`. Faults with a duration heal themselves; `sigterm` and `sigkill` stay
  * open until `Faults.start` on the same target heals them.
  */
-import type { ContainerHandle } from '../run/container-handle.js';
+import type { FaultTargetHandle } from './fault-target.js';
 import type { EventFilter, Timeline } from '../run/timeline.js';
 import type { ShapedContainer, Shaping } from './net-shaper.js';
 
 export type { ShapedContainer, Shaping } from './net-shaper.js';
+export type { FaultTargetHandle } from './fault-target.js';
 
 export type FaultTarget = string;
 
 /** What a fault needs from a run. */
 export interface FaultContext {
   /** Handles of the target's containers, in plan order. */
-  resolve(target: FaultTarget): ContainerHandle[];
+  resolve(target: FaultTarget): FaultTargetHandle[];
   readonly timeline: Timeline;
   /** Runs a helper in the target's network namespace that applies `shaping` until healed. */
-  shapeNetwork(target: ContainerHandle, shaping: Shaping): Promise<ShapedContainer>;
+  shapeNetwork(target: FaultTargetHandle, shaping: Shaping): Promise<ShapedContainer>;
 }
 
 export interface FaultOutcome {
@@ -49,7 +50,7 @@ export class FaultError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function record(ctx: FaultContext, kind: 'fault' | 'heal', faultId: number, text: string, handles: readonly ContainerHandle[]): void {
+function record(ctx: FaultContext, kind: 'fault' | 'heal', faultId: number, text: string, handles: readonly FaultTargetHandle[]): void {
   const targets = handles.map((h) => h.service);
   ctx.timeline.add({ at: Date.now(), source: 'harness', kind, text: `${text} → ${targets.join(', ')}`, event: undefined, faultId, targets });
 }
@@ -67,9 +68,9 @@ function openFaultOn(timeline: Timeline, service: string): number | undefined {
 
 interface Steps {
   /** Injects the fault on one container; may return its exit code. */
-  readonly inject: (h: ContainerHandle, ctx: FaultContext) => Promise<number | undefined>;
+  readonly inject: (h: FaultTargetHandle, ctx: FaultContext) => Promise<number | undefined>;
   /** Undoes it; none: the fault stays open (a later `Faults.start` heals it). */
-  readonly heal?: (h: ContainerHandle, ctx: FaultContext) => Promise<void>;
+  readonly heal?: (h: FaultTargetHandle, ctx: FaultContext) => Promise<void>;
   /** How long the fault is held before its heal. */
   readonly holdMs?: number;
 }
@@ -210,12 +211,12 @@ export class Faults {
   }
 }
 
-async function pauseIt(h: ContainerHandle): Promise<undefined> {
+async function pauseIt(h: FaultTargetHandle): Promise<undefined> {
   await h.pause();
   return undefined;
 }
 
-async function disconnectIt(h: ContainerHandle): Promise<undefined> {
+async function disconnectIt(h: FaultTargetHandle): Promise<undefined> {
   await h.disconnect();
   return undefined;
 }

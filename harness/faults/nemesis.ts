@@ -11,10 +11,13 @@
  * client that finished) is skipped, and the skip is noted in the timeline.
  */
 import { Rng } from '../../testbed/dataset/rng.js';
+import { SwarmFaults } from '../swarm/node-faults.js';
 import { type Fault, type FaultContext, type FaultOutcome, Faults } from './faults.js';
 
 export const NEMESIS_KINDS = ['crash', 'restart', 'partition', 'pause', 'loss'] as const;
-export type NemesisKind = (typeof NEMESIS_KINDS)[number];
+/** On a swarm the nemesis also partitions whole nodes (its `nodes`). */
+export const SWARM_NEMESIS_KINDS = [...NEMESIS_KINDS, 'node-partition'] as const;
+export type NemesisKind = (typeof SWARM_NEMESIS_KINDS)[number];
 
 export interface NemesisOptions {
   readonly seed: number;
@@ -22,6 +25,8 @@ export interface NemesisOptions {
   readonly faults?: number;
   /** Services that may be hit (`server`, `client1`, …). */
   readonly targets: readonly string[];
+  /** Nodes a `node-partition` may cut off (a swarm run's). */
+  readonly nodes?: readonly string[];
   readonly kinds?: readonly NemesisKind[];
   /** When the first fault may come, from run(): [min, max] ms. */
   readonly firstMs?: readonly [number, number];
@@ -70,6 +75,8 @@ function faultOf(kind: NemesisKind, target: string, holdMs: number, lossProbabil
       return Faults.pause(target, holdMs);
     case 'loss':
       return Faults.loss(target, lossProbability, holdMs);
+    case 'node-partition':
+      return SwarmFaults.partitionNode(target, holdMs);
   }
 }
 
@@ -80,17 +87,18 @@ export class Nemesis {
   ) {}
 
   static fromSeed(options: NemesisOptions): Nemesis {
-    const { seed, targets, faults = 6, kinds = NEMESIS_KINDS, firstMs = [300, 1000], gapMs = [200, 1000], holdMs = [800, 2500], lossProbability = 0.1 } = options;
+    const { seed, targets, nodes = [], faults = 6, kinds = NEMESIS_KINDS, firstMs = [300, 1000], gapMs = [200, 1000], holdMs = [800, 2500], lossProbability = 0.1 } = options;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new NemesisError(`the seed must be a whole number from 0 to 4294967295, got ${seed}`);
     if (targets.length === 0) throw new NemesisError('the nemesis needs at least one target');
     if (kinds.length === 0) throw new NemesisError('the nemesis needs at least one kind of fault');
+    if (kinds.includes('node-partition') && nodes.length < 2) throw new NemesisError('node-partition needs a swarm of 2 nodes or more');
     if (!Number.isInteger(faults) || faults < 1) throw new NemesisError(`faults must be a whole number >= 1, got ${faults}`);
     const rng = new Rng(seed, 0x4e454d);
     const plan: PlannedFault[] = [];
     let at = between(rng, firstMs);
     for (let i = 0; i < faults; i++) {
       const kind = rng.pick(kinds);
-      const target = rng.pick(targets);
+      const target = kind === 'node-partition' ? rng.pick(nodes) : rng.pick(targets);
       const hold = between(rng, holdMs);
       plan.push({ atMs: at, kind, target, holdMs: hold, fault: faultOf(kind, target, hold, lossProbability) });
       at += hold + between(rng, gapMs);

@@ -60,8 +60,8 @@ export class ShapingError extends Error {
   }
 }
 
-const READY = /^tp0-net-shaper: ready: (.*)$/;
-const HEALED = 'tp0-net-shaper: healed';
+export const READY = /^tp0-net-shaper: ready: (.*)$/;
+export const HEALED = 'tp0-net-shaper: healed';
 /** tbf queue: packets may wait this long before being dropped. */
 const TBF_LATENCY = '100ms';
 const MIN_BURST_BYTES = 32 * 1024;

@@ -18,8 +18,9 @@ export interface DownPeriod {
 }
 
 function laneRank(name: string): [number, number] {
-  if (name === 'server') return [0, 0];
-  const client = /^client(\d+)$/.exec(name);
+  // A swarm run names a lane after its task too: `server@node1`, `client3@node2#2`.
+  if (/^server(@|$)/.test(name)) return [0, 0];
+  const client = /^client(\d+)(@|$)/.exec(name);
   return client ? [1, Number(client[1])] : [2, 0];
 }
 

@@ -25,6 +25,7 @@ import {
   writeRunConfigs,
 } from './run-config.js';
 import { RunIdentity } from './run-identity.js';
+import type { RunPlacement, RunSettings } from './run-settings.js';
 import { planServices } from './run-plan.js';
 import { cleanupStaleRuns, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
 import { StartedLotteryRun } from './started-lottery-run.js';
@@ -114,6 +115,25 @@ export class LotteryRun {
   withStartupTimeout(ms: number): this {
     this.startupTimeoutMs = ms;
     return this;
+  }
+
+  /** What this run was told, as one value (see run-settings.ts). */
+  settings(): RunSettings {
+    return {
+      clients: this.clients,
+      dataset: this.dataset,
+      serverIni: { ...DEFAULT_SERVER_INI, ...this.serverIni } as ServerIniConfig,
+      clientYaml: mergeClientConfig(DEFAULT_CLIENT_YAML, this.clientYaml),
+      serverEnv: this.serverEnv,
+      clientEnv: this.clientEnv,
+      docker: this.docker,
+      startupTimeoutMs: this.startupTimeoutMs,
+    };
+  }
+
+  /** The same run on a swarm: `.onSwarm(Swarms.local({ nodes: 3 }))` (harness/swarm/swarms.ts) returns its builder. */
+  onSwarm<R>(placement: RunPlacement<R>): R {
+    return placement.withSettings(this.settings());
   }
 
   async start(): Promise<StartedLotteryRun> {

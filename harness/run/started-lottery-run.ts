@@ -7,19 +7,10 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerClient } from '../docker/docker-client.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
-import { checkRun } from '../checker/check-run.js';
 import type { CheckResult } from '../checker/check-result.js';
-import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
+import type { FaultContext, ShapedContainer, Shaping } from '../faults/faults.js';
 import type { MockServer, Probe, ProbeContext } from '../probes/probes.js';
-import {
-  betsSentBy,
-  failLines,
-  parseBetsCsv,
-  phaseTimes,
-  reportedWinners,
-  type RunResult,
-  type StoredBets,
-} from '../results/run-result.js';
+import { parseBetsCsv, type StoredBets } from '../results/run-result.js';
 import { readSingleFile } from '../results/tar-file.js';
 import { shapeNetwork } from '../faults/net-shaper.js';
 import { renderTimelineReport } from '../report/timeline-report.js';
@@ -27,7 +18,9 @@ import { ContainerHandle } from './container-handle.js';
 import { BETS_FILE_IN_CONTAINER } from './run-config.js';
 import { LABEL_RUN_ID, type RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
-import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
+import { RunBase } from './run-base.js';
+import type { StartedRun } from './started-run.js';
+import type { Timeline } from './timeline.js';
 import type { HarnessLogger } from '../logging/harness-logger.js';
 
 export interface RunParts {
@@ -48,13 +41,13 @@ export class UnknownServiceError extends Error {
   override readonly name = 'UnknownServiceError';
 }
 
-export class StartedLotteryRun implements FaultContext, ProbeContext {
+export class StartedLotteryRun extends RunBase<ContainerHandle> implements StartedRun, FaultContext, ProbeContext {
   private readonly handles: Map<string, ContainerHandle>;
   private readonly extras: ContainerHandle[] = [];
-  private names = new Map<string, number>();
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly parts: RunParts) {
+    super();
     this.handles = new Map(parts.handles.map((h) => [h.service, h]));
   }
 
@@ -96,30 +89,8 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     return [...this.handles.values()].filter((h) => h.service !== 'server');
   }
 
-  /** `server`, `client3`, `clients` (every client) or `all`. */
-  resolve(target: string): ContainerHandle[] {
-    if (target === 'all') return [...this.handles.values()];
-    if (target === 'clients') return this.clients;
-    return [this.service(target)];
-  }
-
-  waitFor(filter: EventFilter, count = 1, timeoutMs = 120_000): Promise<TimelineEntry[]> {
-    return this.timeline.waitFor(filter, count, timeoutMs);
-  }
-
-  /** Waits until every client container has exited; returns their exit codes. */
-  async waitForClients(timeoutMs = 300_000): Promise<Record<string, number>> {
-    const codes = await Promise.all(this.clients.map(async (c) => [c.service, await c.waitForExit(timeoutMs)] as const));
-    return Object.fromEntries(codes);
-  }
-
-  fire(fault: Fault): Promise<FaultOutcome> {
-    return fault.apply(this);
-  }
-
-  async fireWhen(trigger: Trigger, fault: Fault): Promise<FaultOutcome> {
-    await trigger.wait(this.timeline);
-    return this.fire(fault);
+  protected services(): ContainerHandle[] {
+    return [...this.handles.values()];
   }
 
   /** Runs a tp0-net-tools helper in `target`'s network namespace that applies `shaping` until healed. */
@@ -138,27 +109,12 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     return (await this.service(service).inspect())?.running === true;
   }
 
-  /** The exactly-once checker over the run as it stands (call it once every fault is healed). */
-  async check(collected?: RunResult): Promise<CheckResult> {
-    const dataset = this.parts.dataset;
-    if (!dataset) throw new FaultError('the checker needs a dataset: this run has none');
-    // bets.csv is copied out of the container once: reuse a result the caller already has.
-    const result = collected ?? (await this.result());
-    return checkRun({ dataset, agencies: result.agencies, timeline: this.timeline, stored: result.stored });
-  }
-
   probe<R>(probe: Probe<R>): Promise<R> {
     return probe.run(this);
   }
 
   async startMock(mock: MockServer): Promise<ContainerHandle> {
     return mock.start(this);
-  }
-
-  freshName(prefix: string): string {
-    const n = (this.names.get(prefix) ?? 0) + 1;
-    this.names.set(prefix, n);
-    return `${prefix}-${n}`;
   }
 
   async startContainer(
@@ -178,24 +134,6 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   async storedBets(): Promise<StoredBets> {
     const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
     return await parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
-  }
-
-  /** What the run produced so far: per agency reports, bets.csv, phase times, fail lines. */
-  async result(): Promise<RunResult> {
-    const agencies = this.clients.map((c) => ({
-      agency: Number(this.parts.plan.find((s) => s.name === c.service)?.environment.CLI_ID),
-      service: c.service,
-      betsSent: betsSentBy(this.timeline, c.service),
-      winners: reportedWinners(this.timeline, c.service),
-      exitCode: c.exitCode,
-    }));
-    return {
-      agencies,
-      serverExitCode: this.server.exitCode,
-      stored: await this.storedBets(),
-      times: phaseTimes(this.timeline),
-      failLines: failLines(this.timeline),
-    };
   }
 
   /** The run's timeline as a self-contained HTML page, with the checker's summary when it can run. */

@@ -4,7 +4,7 @@ import { agencyDocuments, type PreparedDataset } from '../datasets/datasets.js';
 import type { RunResult, StoredBets } from '../results/run-result.js';
 import type { CheckResult } from '../checker/check-result.js';
 import { describeCheck } from '../checker/set-checker.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 
 function storedDocuments(stored: StoredBets, agency: number): string[] {
   return stored.rows.filter((r) => r.agency === agency).map((r) => r.document);
@@ -49,7 +49,7 @@ export function expectOwnWinners(result: RunResult, dataset: PreparedDataset): v
  * The exactly-once checker is green: nothing lost, unexpected or duplicated, one draw, every
  * agency its manifest's winners. Prints the checker's report (and the failure shows it).
  */
-export async function expectCheckerGreen(run: StartedLotteryRun, label: string): Promise<CheckResult> {
+export async function expectCheckerGreen(run: StartedRun, label: string): Promise<CheckResult> {
   const check = await run.check();
   console.log(`[${label}] ${describeCheck(check)}`);
   expect(check.valid, describeCheck(check)).toBe(true);

@@ -6,8 +6,7 @@
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished, type TestContext } from 'vitest';
-import type { LotteryRun } from '../run/lottery-run.js';
-import type { StartedLotteryRun } from '../run/started-lottery-run.js';
+import type { StartedRun } from '../run/started-run.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -21,7 +20,7 @@ export function artifactsDir(ctx: TestContext, label?: string): string {
 }
 
 /** Starts `run`; on test end saves artifacts if the test failed, then removes the run. */
-export async function startScenarioRun(ctx: TestContext, run: LotteryRun, label?: string): Promise<StartedLotteryRun> {
+export async function startScenarioRun<R extends StartedRun>(ctx: TestContext, run: { start(): Promise<R> }, label?: string): Promise<R> {
   const started = await run.start();
   onTestFinished(async (finished) => {
     try {

@@ -16,7 +16,7 @@ import { COMPOSE_V1, COMPOSE_V2 } from '../harness/compose/compose-cli.js';
 import type { ComposeLogFollower, SeenEvent } from '../harness/course/compose-log-follower.js';
 import { type CourseBranch, CourseCheckout } from '../harness/course/course-checkout.js';
 import { agencyFile, type AgencyFile, clientYaml, serverIni } from '../harness/course/course-files.js';
-import { exec } from '../harness/vitest/compose-by-hand.js';
+import { exec } from '../harness/compose/by-hand.js';
 
 /** TP0_COURSE_COMPOSE=v1 runs the same flow under docker-compose 1.29. */
 const cli = process.env.TP0_COURSE_COMPOSE === 'v1' ? COMPOSE_V1 : COMPOSE_V2;

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ComposeCli } from '../compose/compose-cli.js';
 import { isProcessAlive } from '../run/stale-cleanup.js';
-import { BY_HAND_PROJECT_PREFIXES, clientNames, exec, type Exec, freeContainerNames, must, ROOT } from '../vitest/compose-by-hand.js';
+import { BY_HAND_PROJECT_PREFIXES, exec, type Exec, freeContainerNames, must, ROOT } from '../compose/by-hand.js';
 import { ComposeLogFollower, containerLines, isEvent, type SeenEvent, type SeenLine } from './compose-log-follower.js';
 
 export const COURSE_BRANCHES = ['ej1', 'ej2', 'ej3', 'ej4', 'ej5', 'ej6', 'ej7', 'ej8'] as const;
@@ -155,7 +155,7 @@ export class CourseCheckout {
 
   /** `up -d` (the containers' names freed first), then `logs -f` read line by line. */
   async up(clients: number): Promise<ComposeLogFollower> {
-    await freeContainerNames(['server', ...clientNames(clients)]);
+    await freeContainerNames(['server', ...Array.from({ length: clients }, (_, i) => `client${i + 1}`)]);
     const up = await this.compose('up', '-d');
     if (up.code !== 0) throw new Error(`${this.cli.label} up -d exited with ${up.code}:\n${up.stderr}${up.stdout}`);
     const follower = ComposeLogFollower.start(this.cli, COMPOSE_FILE, this.dir);

@@ -96,14 +96,17 @@ export class CourseCheckout {
   }
 
   /**
-   * What the course does before each test: check out the exercise's branch (with nothing left
-   * over from the last one: configs, .data), stop and prune (this checkout's resources only),
-   * build server:latest and client:latest.
+   * What the course does before each test: check out the exercise's branch, stop and prune
+   * (this checkout's resources only), build server:latest and client:latest. Like the course,
+   * it cleans nothing of the working tree: one checkout walks through every test of every
+   * branch, and the files no branch tracks stay as the last test left them (the configs,
+   * `.data/agency-N.csv`, the compose file, anything the system wrote into the folder). The
+   * checkout only resets the tracked files (`git checkout -f`: the root generar-compose.sh
+   * of the branch).
    */
   async exercise(branch: CourseBranch): Promise<void> {
     await this.down();
     await this.git('checkout', '-q', '-f', branch);
-    await this.git('clean', '-q', '-fdx', '-e', 'node_modules');
     await this.prune();
     await this.refuseForeignImages();
     for (const role of ['server', 'client']) {

@@ -88,7 +88,7 @@ export async function runBundles(o: BundleRunOptions): Promise<BundleRunResult> 
     const clients = agencies.map((a) =>
       spawnBundle(
         o.client,
-        { CLI_ID: String(a.agency), CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: join(o.dataset.dir, a.file), CLI_LOOP_PERIOD: '100ms' },
+        { CLI_ID: String(a.agency), CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: join(o.dataset.dir, a.file), CLI_RETRY_PERIOD: '100ms' },
         o.workDir,
         `client${a.agency}`,
         timeline,

@@ -45,7 +45,8 @@ export class AgencyClient {
   ) {
     // Binds the agency; the loop's logger for each connection binds its peer too.
     this.log = log.child({ agencia: config.id });
-    const policy = { attempts: config.loopAmount, backoffCapMs: config.loopPeriodMs };
+    // retry.*, not loop.*: the course writes loop.* for its echo loop (a few messages), not for this.
+    const policy = { attempts: config.retryAttempts, backoffCapMs: config.retryPeriodMs };
     this.loop = new ConnectionLoop(config.server, connect, policy, this.log, signal);
   }
 

@@ -109,7 +109,7 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
     const server = start(['dist/server.js'], { LOG_FORMAT, SERVER_IP: '127.0.0.1', SERVER_PORT: String(port), SERVER_AGENCIES: '1', SERVER_BETS_FILE: betsFile, LOGGING_LEVEL: 'DEBUG' }, reading);
     const client = spawn(process.execPath, ['dist/client.js'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '50ms', CLI_LOOP_AMOUNT: '100' },
+      env: { PATH: process.env.PATH ?? '', CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_RETRY_PERIOD: '50ms', CLI_RETRY_ATTEMPTS: '100' },
       stdio: 'ignore',
     });
     try {
@@ -145,7 +145,7 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
       stdio: 'ignore',
     });
     try {
-      const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '50ms', CLI_LOOP_AMOUNT: '100', CLI_LOG_LEVEL: 'DEBUG' });
+      const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_RETRY_PERIOD: '50ms', CLI_RETRY_ATTEMPTS: '100', CLI_LOG_LEVEL: 'DEBUG' });
       const out = await finish(client);
       expect(out.code).toBe(1);
       expect(count(out.lines, format, 'apuesta_enviada success')).toBe(BETS);
@@ -164,7 +164,7 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
     const port = await freePort();
     const file = join(dir.path, 'agency-3.csv');
     writeAgencyFile(file, 3, 10);
-    const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '3', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '10ms', CLI_LOOP_AMOUNT: '3' });
+    const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '3', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_RETRY_PERIOD: '10ms', CLI_RETRY_ATTEMPTS: '3' });
     const out = await finish(client);
     expect(out.code).toBe(1);
     expect(count(out.lines, format, 'connect in_progress')).toBe(2);

@@ -192,9 +192,8 @@ describe(`the course's flow under ${cli.label}`, () => {
       expect(await stop(logs, ['server'], 'server')).toEqual({ server: 0 });
       expect(await shutdowns('server')).toBe(1);
       await Promise.all(clients(2).map((name) => logs.waitForEvents({ source: name, action: 'reconnect', result: 'in_progress' })));
-      const started = Date.now();
+      // Exit code 0 is the property: a client still retrying when the grace period ran out would be SIGKILLed (137).
       expect(await stop(logs, clients(2), ...clients(2))).toEqual({ client1: 0, client2: 0 });
-      expect(Date.now() - started).toBeLessThan(Number(GRACE) * 1000);
       await expectNoFailBeforeStop(logs, ['server', ...clients(2)]);
     });
 
@@ -264,7 +263,8 @@ describe(`the course's flow under ${cli.label}`, () => {
       expect(more).toEqual([]);
       expect(sorteo?.parsed).toMatchObject({ result: 'success', details: { apuestas: String(sizes.reduce((a, b) => a + b, 0)) } });
       const drawAt = sorteo?.at ?? Infinity;
-      const batchesAfter = server.filter((l) => l.parsed?.kind === 'event' && l.parsed.action === 'apuesta_recibida' && l.at > drawAt);
+      // Within the server's own log, by position: no batch line comes after the sorteo line.
+      const batchesAfter = server.filter((l) => l.parsed?.kind === 'event' && l.parsed.action === 'apuesta_recibida' && l.index > (sorteo?.index ?? Infinity));
       expect(batchesAfter.map((l) => l.text)).toEqual([]);
       for (const f of files) {
         const name = `client${f.agency}`;

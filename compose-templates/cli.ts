@@ -110,16 +110,35 @@ export function parseCount(text: string): number {
   return count;
 }
 
-async function main(argv: readonly string[]): Promise<void> {
+/** A generator's `<out-file> <N>`; undefined once it printed `usage` (-h, --help). */
+export function parseArguments(argv: readonly string[], usage: string): { outArg: string; clients: number; outFile: string } | undefined {
   if (argv.length === 1 && (argv[0] === '-h' || argv[0] === '--help')) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+    process.stdout.write(`${usage}\n`);
+    return undefined;
   }
   if (argv.length !== 2) throw new UsageError(`expected 2 arguments, got ${argv.length}`);
   const [outArg, countArg] = argv as [string, string];
   if (outArg.length === 0) throw new UsageError('<out-file> is empty');
-  const clients = parseCount(countArg);
-  const outFile = resolve(process.cwd(), outArg);
+  return { outArg, clients: parseCount(countArg), outFile: resolve(process.cwd(), outArg) };
+}
+
+/** Where a generator maps its errors to exit codes: 2 with the usage for a usage error, else 1. */
+export function exitWithError(program: string, usage: string): (error: unknown) => void {
+  return (error) => {
+    if (error instanceof UsageError || error instanceof ComposeOptionsError) {
+      process.stderr.write(`${program}: ${error.message}\n${usage}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`${program}: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArguments(argv, USAGE);
+  if (args === undefined) return;
+  const { outArg, clients, outFile } = args;
   const composeDir = dirname(outFile);
   const warnings: string[] = [];
   const serverConfig = configFile('TP0_SERVER_CONFIG', 'config/server.ini', warnings);
@@ -156,12 +175,4 @@ async function main(argv: readonly string[]): Promise<void> {
 
 // Only as a program: stack-cli.ts imports the helpers above.
 const entry = process.argv[1];
-if (entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ComposeOptionsError) {
-    process.stderr.write(`generar-compose: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  process.stderr.write(`generar-compose: failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) main(process.argv.slice(2)).catch(exitWithError('generar-compose', USAGE));

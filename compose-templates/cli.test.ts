@@ -33,6 +33,20 @@ describe('generar-compose.sh', () => {
     expect(doc.services.client2?.volumes).toEqual([`${join(dir, 'client/config.yaml')}:/config/config.yaml:ro`, '${TP0_DATA_DIR:-./.data}:/data:ro']);
   });
 
+  it('TP0_BETS_STORAGE=container leaves the output folder unmounted (bets.csv stays in the server container); bind is the default; anything else is refused', async () => {
+    const server = () => (parse(readFileSync(join(dir, 'dc.yaml'), 'utf8')) as { services: Record<string, { environment: Record<string, string>; volumes: string[] }> }).services.server;
+    const inContainer = await generate({ TP0_BETS_STORAGE: 'container' }, 'dc.yaml', '1');
+    expect(inContainer.code, inContainer.stderr).toBe(0);
+    expect(inContainer.stderr).toContain('bets.csv in the server container');
+    expect(server()?.volumes.some((v) => v.endsWith(':/output'))).toBe(false);
+    expect(server()?.environment.SERVER_BETS_FILE).toBe('/output/bets.csv');
+    expect((await generate({}, 'dc.yaml', '1')).code).toBe(0);
+    expect(server()?.volumes).toContain('${TP0_OUTPUT_DIR:-./.output}:/output');
+    const bad = await generate({ TP0_BETS_STORAGE: 'volume' }, 'dc.yaml', '1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("TP0_BETS_STORAGE must be bind or container, got 'volume'");
+  });
+
   it('refuses a directory where a config file should be, saying what to do', async () => {
     mkdirSync(join(dir, 'server.ini'));
     const r = await generate({ TP0_SERVER_CONFIG: 'server.ini' }, 'dc.yaml', '1');

@@ -10,6 +10,9 @@
  *                                         1–4 use echo); unset, the client config decides
  *   NOMBRE, APELLIDO, DOCUMENTO,          every client's single bet (exercise 5, used only
  *   NACIMIENTO, NUMERO                    without an agency file); default the course's sample
+ *   TP0_BETS_STORAGE                      bind (default): bets.csv in ${TP0_OUTPUT_DIR:-./.output}
+ *                                         on the host; container: in the server container only,
+ *                                         gone with it at `down` (the course layout's choice)
  * Config paths are written relative to the compose file when both are inside this repository,
  * absolute otherwise. TP0_DATA_DIR and TP0_OUTPUT_DIR are
  * left as ${…} in the file: compose reads them when it runs.
@@ -19,6 +22,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  BETS_STORAGES,
+  type BetsStorage,
   buildCompose,
   CLIENT_MODES,
   type ClientMode,
@@ -36,8 +41,9 @@ const USAGE = `usage: generar-compose.sh <out-file> <N>
   <out-file>  the compose file to write (its folder is created if needed)
   <N>         number of agency clients (client1..clientN), 0 or more
 environment (read now): TP0_SERVER_IMAGE, TP0_CLIENT_IMAGE, TP0_SERVER_CONFIG, TP0_CLIENT_CONFIG,
-  TP0_CLIENT_MODE (echo|lottery), NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO (the clients' single bet)
-environment (read by compose): TP0_DATA_DIR (default ./.data), TP0_OUTPUT_DIR (default ./.output)`;
+  TP0_CLIENT_MODE (echo|lottery), NOMBRE APELLIDO DOCUMENTO NACIMIENTO NUMERO (the clients' single bet),
+  TP0_BETS_STORAGE (bind: bets.csv in the output folder, the default; container: in the server container, gone at down)
+environment (read by compose): TP0_DATA_DIR (default ./.data), TP0_OUTPUT_DIR (default ./.output, with bind)`;
 
 export class UsageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -70,6 +76,13 @@ function clientMode(): ClientMode | undefined {
   return given as ClientMode;
 }
 
+function betsStorage(): BetsStorage {
+  const given = process.env.TP0_BETS_STORAGE;
+  if (given === undefined || given === '') return 'bind';
+  if (!(BETS_STORAGES as readonly string[]).includes(given)) throw new UsageError(`TP0_BETS_STORAGE must be ${BETS_STORAGES.join(' or ')}, got '${given}'`);
+  return given as BetsStorage;
+}
+
 /** The course's sample bet, each field overridable by the variable of its name. */
 function sampleBet(): SampleBet {
   const bet: Record<string, string> = { ...COURSE_SAMPLE_BET };
@@ -97,21 +110,41 @@ export function parseCount(text: string): number {
   return count;
 }
 
-async function main(argv: readonly string[]): Promise<void> {
+/** A generator's `<out-file> <N>`; undefined once it printed `usage` (-h, --help). */
+export function parseArguments(argv: readonly string[], usage: string): { outArg: string; clients: number; outFile: string } | undefined {
   if (argv.length === 1 && (argv[0] === '-h' || argv[0] === '--help')) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+    process.stdout.write(`${usage}\n`);
+    return undefined;
   }
   if (argv.length !== 2) throw new UsageError(`expected 2 arguments, got ${argv.length}`);
   const [outArg, countArg] = argv as [string, string];
   if (outArg.length === 0) throw new UsageError('<out-file> is empty');
-  const clients = parseCount(countArg);
-  const outFile = resolve(process.cwd(), outArg);
+  return { outArg, clients: parseCount(countArg), outFile: resolve(process.cwd(), outArg) };
+}
+
+/** Where a generator maps its errors to exit codes: 2 with the usage for a usage error, else 1. */
+export function exitWithError(program: string, usage: string): (error: unknown) => void {
+  return (error) => {
+    if (error instanceof UsageError || error instanceof ComposeOptionsError) {
+      process.stderr.write(`${program}: ${error.message}\n${usage}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`${program}: failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  };
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const args = parseArguments(argv, USAGE);
+  if (args === undefined) return;
+  const { outArg, clients, outFile } = args;
   const composeDir = dirname(outFile);
   const warnings: string[] = [];
   const serverConfig = configFile('TP0_SERVER_CONFIG', 'config/server.ini', warnings);
   const clientConfig = configFile('TP0_CLIENT_CONFIG', 'config/client.yaml', warnings);
   const mode = clientMode();
+  const storage = betsStorage();
   const document = buildCompose({
     clients,
     serverImage: process.env.TP0_SERVER_IMAGE || DEFAULT_SERVER_IMAGE,
@@ -120,15 +153,16 @@ async function main(argv: readonly string[]): Promise<void> {
     clientConfig: configMountPath(composeDir, clientConfig),
     clientMode: mode,
     sampleBet: sampleBet(),
+    betsStorage: storage,
   });
   const header = [
     `Generated by compose-templates/generar-compose.sh (${clients} client${clients === 1 ? '' : 's'}); regenerate rather than edit.`,
-    'Images: npm run images. Data: ${TP0_DATA_DIR:-./.data}/agency-<id>.csv. Output: ${TP0_OUTPUT_DIR:-./.output}/bets.csv.',
+    `Images: npm run images. Data: \${TP0_DATA_DIR:-./.data}/agency-<id>.csv. Output: ${storage === 'bind' ? '${TP0_OUTPUT_DIR:-./.output}/bets.csv' : '/output/bets.csv in the server container (gone with it at down)'}.`,
     'Works with docker compose (v2) and docker-compose 1.29.',
   ].join('\n');
   await mkdir(composeDir, { recursive: true });
   await writeFile(outFile, toYaml(document, header));
-  process.stderr.write(`wrote ${outArg}: server + ${clients} client(s) on network testing_net${mode === undefined ? '' : `, client mode ${mode}`}\n`);
+  process.stderr.write(`wrote ${outArg}: server + ${clients} client(s) on network testing_net${mode === undefined ? '' : `, client mode ${mode}`}${storage === 'container' ? ', bets.csv in the server container' : ''}\n`);
   for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
   if (process.env.TP0_DATA_DIR === undefined && clients > 0 && mode !== 'echo') {
     const dataDir = resolve(composeDir, '.data');
@@ -141,12 +175,4 @@ async function main(argv: readonly string[]): Promise<void> {
 
 // Only as a program: stack-cli.ts imports the helpers above.
 const entry = process.argv[1];
-if (entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ComposeOptionsError) {
-    process.stderr.write(`generar-compose: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  process.stderr.write(`generar-compose: failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (entry !== undefined && existsSync(entry) && realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))) main(process.argv.slice(2)).catch(exitWithError('generar-compose', USAGE));

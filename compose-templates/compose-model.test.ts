@@ -34,9 +34,9 @@ describe.each([0, 1, 5])('compose document with %i clients', (n) => {
     for (const service of Object.values(doc.services)) expect(service.networks).toEqual([NETWORK_NAME]);
   });
 
-  it('tells the server how many agencies to wait for, and mounts its config and output', () => {
+  it('tells the server how many agencies to wait for and where bets.csv goes, and mounts its config and output', () => {
     const server = doc.services.server;
-    expect(server?.environment).toEqual({ SERVER_AGENCIES: String(n), SERVER_CONFIG_HOST_PATH: './config/server.ini' });
+    expect(server?.environment).toEqual({ SERVER_AGENCIES: String(n), SERVER_BETS_FILE: '/output/bets.csv', SERVER_CONFIG_HOST_PATH: './config/server.ini' });
     expect(server?.volumes).toEqual([
       './config/server.ini:/config/config.ini:ro',
       '${TP0_OUTPUT_DIR:-./.output}:/output',
@@ -86,6 +86,14 @@ describe('buildCompose options', () => {
     const doc = buildCompose(options(2, { serverImage: 'reg/s:1', clientImage: 'reg/c:2' }));
     expect(doc.services.server?.image).toBe('reg/s:1');
     expect(doc.services.client2?.image).toBe('reg/c:2');
+  });
+
+  it('keeps bets.csv in the server container when asked (no output mount: `down` removes it with the container), at the same path', () => {
+    const inContainer = buildCompose(options(2, { betsStorage: 'container' }));
+    expect(inContainer.services.server?.volumes).toEqual(['./config/server.ini:/config/config.ini:ro']);
+    expect(inContainer.services.server?.environment.SERVER_BETS_FILE).toBe('/output/bets.csv');
+    expect(inContainer.services.client1).toEqual(buildCompose(options(2)).services.client1);
+    expect(() => buildCompose(options(1, { betsStorage: 'tmpfs' as never }))).toThrow(ComposeOptionsError);
   });
 
   it('puts the client mode into every client\'s environment when one is given, and only then', () => {

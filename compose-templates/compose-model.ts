@@ -14,6 +14,9 @@ export const DEFAULT_CLIENT_IMAGE = 'tp0-client:latest';
 /** Bind-mount sources, resolved by compose relative to the compose file. */
 export const OUTPUT_DIR_SOURCE = '${TP0_OUTPUT_DIR:-./.output}';
 export const DATA_DIR_SOURCE = '${TP0_DATA_DIR:-./.data}';
+/** Where the server keeps bets.csv in its container: the output folder, bind-mounted or not. */
+export const OUTPUT_DIR_TARGET = '/output';
+export const BETS_FILE_TARGET = `${OUTPUT_DIR_TARGET}/bets.csv`;
 export const SERVER_CONFIG_TARGET = '/config/config.ini';
 export const CLIENT_CONFIG_TARGET = '/config/config.yaml';
 export const STOP_GRACE_PERIOD = '10s';
@@ -24,6 +27,14 @@ export const SERVER_CONFIG_HOST_VAR = 'SERVER_CONFIG_HOST_PATH';
 export const CLIENT_CONFIG_HOST_VAR = 'CLI_CONFIG_HOST_PATH';
 export const CLIENT_MODES = ['lottery', 'echo'] as const;
 export type ClientMode = (typeof CLIENT_MODES)[number];
+/**
+ * Where bets.csv lives: `bind`, in ${TP0_OUTPUT_DIR:-./.output} on the host (it outlives the
+ * containers: `wc -l .output/bets.csv`); `container`, in the server container only, so that
+ * `down` removes it with the container and the next `up` starts from no bets (kept across
+ * stop/start and restart, as the course's skeleton server keeps its file).
+ */
+export const BETS_STORAGES = ['bind', 'container'] as const;
+export type BetsStorage = (typeof BETS_STORAGES)[number];
 
 /** Exercise 5's single bet, in the variables the client reads when it has no agency file. */
 export interface SampleBet {
@@ -79,6 +90,8 @@ export interface ComposeOptions {
   readonly clientMode?: ClientMode;
   /** Every client's single bet (used only without an agency file); default COURSE_SAMPLE_BET. */
   readonly sampleBet?: SampleBet;
+  /** Where bets.csv lives (see BetsStorage); default `bind`. */
+  readonly betsStorage?: BetsStorage;
 }
 
 export class ComposeOptionsError extends Error {
@@ -101,15 +114,19 @@ function mount(source: string, target: string, readOnly: boolean): string {
   return `${source}:${target}${readOnly ? ':ro' : ''}`;
 }
 
+/**
+ * The server: how many agencies to wait for, and bets.csv at BETS_FILE_TARGET whatever its INI
+ * says (a config without SERVER_BETS_FILE, as the course writes it, would put it in the working
+ * folder, in no mount), with the output folder bind-mounted unless bets stay in the container.
+ */
 export function serverService(options: ComposeOptions): ComposeService {
+  const volumes = [mount(options.serverConfig, SERVER_CONFIG_TARGET, true)];
+  if ((options.betsStorage ?? 'bind') === 'bind') volumes.push(mount(OUTPUT_DIR_SOURCE, OUTPUT_DIR_TARGET, false));
   return {
     container_name: SERVER_SERVICE,
     image: options.serverImage,
-    environment: { SERVER_AGENCIES: String(options.clients), [SERVER_CONFIG_HOST_VAR]: options.serverConfig },
-    volumes: [
-      mount(options.serverConfig, SERVER_CONFIG_TARGET, true),
-      mount(OUTPUT_DIR_SOURCE, '/output', false),
-    ],
+    environment: { SERVER_AGENCIES: String(options.clients), SERVER_BETS_FILE: BETS_FILE_TARGET, [SERVER_CONFIG_HOST_VAR]: options.serverConfig },
+    volumes,
     networks: [NETWORK_NAME],
     stop_grace_period: STOP_GRACE_PERIOD,
     labels: { ...PROJECT_LABELS },
@@ -148,6 +165,9 @@ export function buildCompose(options: ComposeOptions): ComposeDocument {
   }
   checkMountSource('the server config path', options.serverConfig);
   checkMountSource('the client config path', options.clientConfig);
+  if (options.betsStorage !== undefined && !(BETS_STORAGES as readonly string[]).includes(options.betsStorage)) {
+    throw new ComposeOptionsError(`where bets.csv lives must be ${BETS_STORAGES.join(' or ')}, got ${JSON.stringify(options.betsStorage)}`);
+  }
   if (options.clientMode !== undefined && !(CLIENT_MODES as readonly string[]).includes(options.clientMode)) {
     throw new ComposeOptionsError(`the client mode must be ${CLIENT_MODES.join(' or ')}, got ${JSON.stringify(options.clientMode)}`);
   }

@@ -11,9 +11,9 @@
  *                    then exist at that path on every node that runs a client
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { ComposeOptionsError, DEFAULT_CLIENT_IMAGE, DEFAULT_SERVER_IMAGE, toYaml } from './compose-model.js';
-import { configFile, configMountPath, parseCount, UsageError } from './cli.js';
+import { dirname } from 'node:path';
+import { DEFAULT_CLIENT_IMAGE, DEFAULT_SERVER_IMAGE, toYaml } from './compose-model.js';
+import { configFile, configMountPath, exitWithError, parseArguments } from './cli.js';
 import { buildStack, type StackData } from './stack-model.js';
 
 const USAGE = `usage: generar-stack.sh <out-file> <N>
@@ -26,15 +26,9 @@ environment (read by docker stack deploy): TP0_DATA_DIR (default ./.data, withou
 then: docker stack deploy --resolve-image never -c <out-file> tp0`;
 
 async function main(argv: readonly string[]): Promise<void> {
-  if (argv.length === 1 && (argv[0] === '-h' || argv[0] === '--help')) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  if (argv.length !== 2) throw new UsageError(`expected 2 arguments, got ${argv.length}`);
-  const [outArg, countArg] = argv as [string, string];
-  if (outArg.length === 0) throw new UsageError('<out-file> is empty');
-  const clients = parseCount(countArg);
-  const outFile = resolve(process.cwd(), outArg);
+  const args = parseArguments(argv, USAGE);
+  if (args === undefined) return;
+  const { outArg, clients, outFile } = args;
   const stackDir = dirname(outFile);
   const dataImage = process.env.TP0_DATA_IMAGE || undefined;
   const data: StackData = dataImage === undefined ? { kind: 'bind' } : { kind: 'image', image: dataImage };
@@ -61,12 +55,4 @@ async function main(argv: readonly string[]): Promise<void> {
   for (const warning of warnings) process.stderr.write(`warning: ${warning.replace('`docker compose up` (Docker would create an empty directory in its place)', '`docker stack deploy`')}\n`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof ComposeOptionsError) {
-    process.stderr.write(`generar-stack: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  process.stderr.write(`generar-stack: failed: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2)).catch(exitWithError('generar-stack', USAGE));

@@ -4,7 +4,10 @@
 # It runs this project's generator (compose-templates/generar-compose.sh) with the course's
 # names: images server:latest and client:latest (the course builds them from server/Dockerfile
 # and client/Dockerfile), configs server/config.ini and client/config.yaml (the course writes
-# them, also after generating), agency files in .data/.
+# them, also after generating), agency files in .data/, and bets.csv inside the server
+# container (TP0_BETS_STORAGE=container): `down` removes it with the container, so each test
+# the course runs on this checkout starts from no bets, as with the course's skeleton server
+# (a bets.csv in the folder would be found again by the next `up`).
 #
 # The exercise's setting, one per branch: ej1–ej4 run the course's echo-loop client
 # (CLIENT_MODE=echo), ej5–ej8 the lottery (CLIENT_MODE=lottery).
@@ -17,4 +20,5 @@ export TP0_CLIENT_IMAGE="${TP0_CLIENT_IMAGE:-client:latest}"
 export TP0_SERVER_CONFIG="${TP0_SERVER_CONFIG:-$ROOT/server/config.ini}"
 export TP0_CLIENT_CONFIG="${TP0_CLIENT_CONFIG:-$ROOT/client/config.yaml}"
 export TP0_CLIENT_MODE="${TP0_CLIENT_MODE:-$CLIENT_MODE}"
+export TP0_BETS_STORAGE="${TP0_BETS_STORAGE:-container}"
 exec "$ROOT/compose-templates/generar-compose.sh" "$@"

@@ -27,7 +27,7 @@ import {
   type TimelineEntry,
 } from '../harness/index.js';
 import { describeExchange } from '../harness/probes/raw-probe.js';
-import { errorName } from '../harness/wire/wire-format.js';
+import { expectBatchRefused, expectRefused, idleStatus, peerAddress } from '../harness/vitest/adversary-expectations.js';
 import { expectEveryBetStoredOnce, expectOwnWinners } from '../harness/vitest/expectations.js';
 import { maxOf, minOf } from '../testbed/stats/stats.js';
 
@@ -59,40 +59,9 @@ function shot(name: Attack | 'done' | 'hello-after'): RawResult {
   return result;
 }
 
-/** The status a hello of the idle agency hears: nothing stored. */
-function idleStatus(drawDone: boolean): { type: 'status'; agency: number; stored: number; drawDone: boolean } {
-  return { type: 'status', agency: ADVERSARY, stored: 0, drawDone };
-}
-
 function started(): StartedLotteryRun {
   if (!run) throw new Error('the run did not start');
   return run;
-}
-
-/** Answered with an error frame of `code` as its last message, then the server closed the connection. */
-function expectRefused(r: RawResult, code: string): void {
-  expect(r.decoded.problem, r.output).toBeUndefined();
-  expect(r.decoded.trailingBytes).toBe(0);
-  expect(r.decoded.messages.at(-1)?.type, JSON.stringify(r.decoded.messages)).toBe('error');
-  expect(r.decoded.errorName).toBe(code);
-  expect(r.closedByServer, `nc exit ${r.ncExit}`).toBe(true);
-}
-
-/** hello(ADVERSARY) answered by status (nothing stored), then the batch refused with `code`. */
-function expectBatchRefused(r: RawResult, code: string): void {
-  expect(r.decoded.problem, r.output).toBeUndefined();
-  const [status, answer, ...rest] = r.decoded.messages;
-  expect(status).toEqual(idleStatus(false));
-  expect(answer).toMatchObject({ type: 'batch_result', firstPosition: 0, count: 5 });
-  expect(answer?.type === 'batch_result' ? errorName(answer.code) : answer?.type).toBe(code);
-  expect(rest).toEqual([]);
-  expect(r.closedByServer).toBe(true);
-}
-
-/** The peer's address in a server line (`peer: 172.18.0.5:40112`). */
-function peerAddress(e: TimelineEntry): string | undefined {
-  const peer = e.event?.details.peer;
-  return peer === undefined ? undefined : peer.slice(0, peer.lastIndexOf(':'));
 }
 
 /** When the flood container printed the line starting with `word` (engine time, as the server's lines). */
@@ -190,7 +159,7 @@ describe('bad input from the run network, while real agencies run', () => {
 
   it('answers half a frame with MALFORMED_MESSAGE (an unfinished frame) only at the hang-up, having waited for the rest', () => {
     const r = shot('half');
-    expect(r.decoded.messages[0]).toEqual(idleStatus(false));
+    expect(r.decoded.messages[0]).toEqual(idleStatus(ADVERSARY, false));
     expectRefused(r, 'MALFORMED_MESSAGE');
     // It waited for the rest of the frame until the hang-up, 1 s after the half.
     expect(r.exchangeMs).toBeGreaterThanOrEqual(900);
@@ -206,11 +175,11 @@ describe('bad input from the run network, while real agencies run', () => {
   });
 
   it.each(['bad-date', 'number-out-of-range', 'empty-name'] as const)('refuses a batch with one bet of %s among valid ones: batch_result INVALID_BET', (attack) => {
-    expectBatchRefused(shot(attack), 'INVALID_BET');
+    expectBatchRefused(shot(attack), ADVERSARY, 'INVALID_BET');
   });
 
   it(`refuses a valid batch claiming another agency than its hello (real agency ${VICTIM}, sending meanwhile): batch_result AGENCY_MISMATCH`, () => {
-    expectBatchRefused(shot('agency-mismatch'), 'AGENCY_MISMATCH');
+    expectBatchRefused(shot('agency-mismatch'), ADVERSARY, 'AGENCY_MISMATCH');
   });
 
   it(`refuses a hello as agency ${ADVERSARY_AGENCY} (outside 1 … ${ADVERSARY}) with UNKNOWN_AGENCY and closes, never reading the valid batch after it`, () => {
@@ -264,7 +233,7 @@ describe('bad input from the run network, while real agencies run', () => {
     const timeline = started().timeline;
     expect(timeline.select({ source: 'server', action: 'servidor_escuchando' }).map((e) => e.event?.details.agencias_esperadas)).toEqual([String(ADVERSARY)]);
     // The done is answered by the hello's status alone; the server closes on the hang-up.
-    expect([shot('done').decoded.messages, shot('done').closedByServer]).toEqual([[idleStatus(false)], true]);
+    expect([shot('done').decoded.messages, shot('done').closedByServer]).toEqual([[idleStatus(ADVERSARY, false)], true]);
     // The real agencies were still sending: the adversary's done came first, then theirs, then the one draw.
     const notes = timeline.select({ source: 'server', action: 'notificacion_recibida' });
     const [first, ...rest] = notes.map((e) => e.event?.details);
@@ -291,7 +260,7 @@ describe('bad input from the run network, while real agencies run', () => {
     const documents = new Set([...shots.values()].flatMap((r) => r.documents));
     expect(documents.size).toBe(30); // 6 batches of 5 bets (half frame, 3 invalid bets, agency mismatch, unknown agency)
     expect(stored.rows.filter((r) => documents.has(r.document))).toEqual([]);
-    expect(shot('hello-after').decoded.messages).toEqual([idleStatus(true)]);
+    expect(shot('hello-after').decoded.messages).toEqual([idleStatus(ADVERSARY, true)]);
   });
 
   it('never exits nor restarts, and logs a fail only about adversary connections', async () => {

@@ -12,7 +12,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { type ComposeCli, plainText } from '../compose/compose-cli.js';
 import { LineSplitter } from '../logs/line-splitter.js';
 import { rejectAfter } from '../util/settle-within.js';
-import { personEnv } from '../vitest/compose-by-hand.js';
+import { personEnv } from '../compose/by-hand.js';
 import { type CourseEvent, type CourseExit, type CourseLine, parseCourseLine } from './course-grammar.js';
 
 export interface SeenLine {
@@ -80,16 +80,25 @@ export class ComposeLogFollower {
   private done = false;
   private stopAt: number | undefined;
 
-  private constructor(private readonly proc: ChildProcess) {
+  /** Why the command could not be started (spawn's 'error'), if it could not. */
+  private spawnError: Error | undefined;
+
+  private constructor(
+    private readonly proc: ChildProcess,
+    private readonly command: string,
+  ) {
     const out = new LineSplitter();
     const err = new LineSplitter();
     proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk).forEach((l) => this.add(l)));
     proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk).forEach((l) => this.add(l)));
+    // A command that cannot be started (not installed): 'error', then 'close' ends the follower.
+    proc.once('error', (error) => (this.spawnError = error));
     this.ended = new Promise((resolve) =>
       proc.once('close', (code) => {
         for (const l of [...out.end(), ...err.end()]) this.add(l);
         this.done = true;
-        for (const w of this.waiters) w.reject(new FollowerEndedError(`${this.describe()} ended (exit ${code}) before that; last lines:\n${this.tail()}`));
+        const why = this.spawnError ? `could not start ${this.command}: ${this.spawnError.message}` : `ended (exit ${code})`;
+        for (const w of this.waiters) w.reject(new FollowerEndedError(`${this.describe()} ${why} before that; last lines:\n${this.tail()}`));
         this.waiters.clear();
         resolve(code ?? -1);
       }),
@@ -99,7 +108,7 @@ export class ComposeLogFollower {
   /** Starts `<compose> -f <file> logs -f` in `cwd`. */
   static start(cli: ComposeCli, composeFile: string, cwd: string): ComposeLogFollower {
     const proc = spawn(cli.file, [...cli.prefix, '-f', composeFile, 'logs', '-f'], { cwd, env: personEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    return new ComposeLogFollower(proc);
+    return new ComposeLogFollower(proc, cli.file);
   }
 
   private describe(): string {
@@ -135,7 +144,7 @@ export class ComposeLogFollower {
   waitFor(test: (l: SeenLine) => boolean, count = 1, timeoutMs = 60_000, what = 'lines'): Promise<SeenLine[]> {
     const hits = this.lines.filter(test);
     if (hits.length >= count) return Promise.resolve(hits.slice(0, count));
-    if (this.done) return Promise.reject(new FollowerEndedError(`${this.describe()} had ended with ${hits.length} of ${count} ${what}; last lines:\n${this.tail()}`));
+    if (this.done) return Promise.reject(new FollowerEndedError(`${this.describe()}${this.spawnError ? ` (could not start ${this.command}: ${this.spawnError.message})` : ''} had ended with ${hits.length} of ${count} ${what}; last lines:\n${this.tail()}`));
     let waiter: Waiter | undefined;
     const matched = new Promise<SeenLine[]>((resolve, reject) => {
       waiter = { test, count, matched: hits, resolve, reject };

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ComposeCli } from '../compose/compose-cli.js';
 import { isProcessAlive } from '../run/stale-cleanup.js';
-import { BY_HAND_PROJECT_PREFIXES, clientNames, exec, type Exec, freeContainerNames, must, ROOT } from '../vitest/compose-by-hand.js';
+import { BY_HAND_PROJECT_PREFIXES, exec, type Exec, freeContainerNames, must, ROOT } from '../compose/by-hand.js';
 import { ComposeLogFollower, containerLines, isEvent, type SeenEvent, type SeenLine } from './compose-log-follower.js';
 
 export const COURSE_BRANCHES = ['ej1', 'ej2', 'ej3', 'ej4', 'ej5', 'ej6', 'ej7', 'ej8'] as const;
@@ -96,14 +96,17 @@ export class CourseCheckout {
   }
 
   /**
-   * What the course does before each test: check out the exercise's branch (with nothing left
-   * over from the last one: configs, .data), stop and prune (this checkout's resources only),
-   * build server:latest and client:latest.
+   * What the course does before each test: check out the exercise's branch, stop and prune
+   * (this checkout's resources only), build server:latest and client:latest. Like the course,
+   * it cleans nothing of the working tree: one checkout walks through every test of every
+   * branch, and the files no branch tracks stay as the last test left them (the configs,
+   * `.data/agency-N.csv`, the compose file, anything the system wrote into the folder). The
+   * checkout only resets the tracked files (`git checkout -f`: the root generar-compose.sh
+   * of the branch).
    */
   async exercise(branch: CourseBranch): Promise<void> {
     await this.down();
     await this.git('checkout', '-q', '-f', branch);
-    await this.git('clean', '-q', '-fdx', '-e', 'node_modules');
     await this.prune();
     await this.refuseForeignImages();
     for (const role of ['server', 'client']) {
@@ -155,7 +158,7 @@ export class CourseCheckout {
 
   /** `up -d` (the containers' names freed first), then `logs -f` read line by line. */
   async up(clients: number): Promise<ComposeLogFollower> {
-    await freeContainerNames(['server', ...clientNames(clients)]);
+    await freeContainerNames(['server', ...Array.from({ length: clients }, (_, i) => `client${i + 1}`)]);
     const up = await this.compose('up', '-d');
     if (up.code !== 0) throw new Error(`${this.cli.label} up -d exited with ${up.code}:\n${up.stderr}${up.stdout}`);
     const follower = ComposeLogFollower.start(this.cli, COMPOSE_FILE, this.dir);

@@ -10,6 +10,8 @@ export interface CourseServerConfig {
   readonly ip?: string;
   readonly listenBacklog: number;
   readonly loggingLevel: string;
+  /** Keys beyond the skeleton's (a student's own, e.g. SERVER_BETS_FILE), written after them. */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /** The skeleton's INI, as the course writes it from Python (`[DEFAULT]`, upper-case keys, `=`). */
@@ -20,6 +22,7 @@ export function serverIni(c: CourseServerConfig): string {
     `SERVER_IP = ${c.ip ?? 'server'}`,
     `SERVER_LISTEN_BACKLOG = ${c.listenBacklog}`,
     `LOGGING_LEVEL = ${c.loggingLevel}`,
+    ...Object.entries(c.extra ?? {}).map(([key, value]) => `${key} = ${value}`),
     '',
   ].join('\n');
 }

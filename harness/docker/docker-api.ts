@@ -81,7 +81,22 @@ export interface LogLine {
  * disconnect, labelled networks, label queries) or that must survive a restart (log following).
  * Containers themselves are created with testcontainers.
  */
+/** A container to create, as the Engine API's create body has it (HostConfig as the API names its fields). */
+export interface ContainerCreateSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly hostname?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Anonymous volumes (paths in the container), removed with it. */
+  readonly volumes?: readonly string[];
+  readonly hostConfig: object;
+}
+
 export interface ContainerClient {
+  /** Creates a container (not started); its id. */
+  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  /** The container's IPv4 address on `network` (none when it is not attached). */
+  containerAddress(id: string, network: string): Promise<string | undefined>;
   inspectContainer(id: string): Promise<ContainerSummary | undefined>;
   killContainer(id: string, signal: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceSeconds` (docker stop). */

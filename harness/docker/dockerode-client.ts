@@ -1,7 +1,7 @@
 /** The dockerode-backed DockerClient: the image half (DockerodeImages) plus containers and networks. */
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
+import type { ContainerCreateSpec, ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
 import { DockerClientError } from './docker-errors.js';
 import { DockerodeImages, errorText, statusCodeOf } from './dockerode-images.js';
 
@@ -61,6 +61,30 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     return tolerant(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: graceSeconds }));
   }
 
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    try {
+      const container = await this.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        ...(spec.hostname === undefined ? {} : { Hostname: spec.hostname }),
+        Labels: { ...spec.labels },
+        Volumes: Object.fromEntries((spec.volumes ?? []).map((path) => [path, {}])),
+        HostConfig: spec.hostConfig as Dockerode.HostConfig,
+      });
+      return container.id;
+    } catch (error) {
+      throw new DockerClientError(`cannot create container ${spec.name}: ${errorText(error)}`, { cause: error });
+    }
+  }
+
+  async containerAddress(id: string, network: string): Promise<string | undefined> {
+    try {
+      return (await this.docker.getContainer(id).inspect()).NetworkSettings.Networks[network]?.IPAddress || undefined;
+    } catch (error) {
+      throw new DockerClientError(`cannot inspect container ${id}: ${errorText(error)}`, { cause: error });
+    }
+  }
+
   startContainer(id: string): Promise<void> {
     return tolerant(`start ${id}`, () => this.docker.getContainer(id).start(), [304]);
   }
@@ -105,18 +129,23 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     raw.on('end', () => merged.end());
     raw.on('error', (err: Error) => merged.destroy(err));
     let partial = '';
-    for await (const chunk of merged) {
-      const text = partial + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
-      const lines = text.split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) {
-        const parsed = splitTimestamp(line);
-        // `since` has one-second resolution: skip what came before the exact instant asked for.
-        if (since !== undefined && parsed.time < normalizeTime(since)) continue;
-        yield parsed;
+    try {
+      for await (const chunk of merged) {
+        const text = partial + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
+        const lines = text.split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          const parsed = splitTimestamp(line);
+          // `since` has one-second resolution: skip what came before the exact instant asked for.
+          if (since !== undefined && parsed.time < normalizeTime(since)) continue;
+          yield parsed;
+        }
       }
+      if (partial !== '') yield splitTimestamp(partial);
+    } finally {
+      // A consumer that stops early ends the engine's log stream too.
+      (raw as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     }
-    if (partial !== '') yield splitTimestamp(partial);
   }
 
   async getArchive(id: string, path: string): Promise<NodeJS.ReadableStream> {

@@ -9,6 +9,7 @@ import type { PreparedDataset } from '../datasets/datasets.js';
 import type { FaultTargetHandle } from '../faults/fault-target.js';
 import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
 import { betsSentBy, failLines, phaseTimes, reportedWinners, type RunResult, type StoredBets } from '../results/run-result.js';
+import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
 
@@ -17,16 +18,43 @@ export interface ServiceHandle extends FaultTargetHandle {
   readonly exitCode: number | undefined;
 }
 
+/** What every started run is made of, on one engine or on a swarm. */
+export interface RunBaseParts {
+  readonly identity: RunIdentity;
+  readonly timeline: Timeline;
+  readonly plan: readonly ServiceSpec[];
+  readonly dataset: PreparedDataset | undefined;
+}
+
 export abstract class RunBase<H extends ServiceHandle> implements FaultContext {
   private names = new Map<string, number>();
 
-  abstract get timeline(): Timeline;
-  abstract get plan(): readonly ServiceSpec[];
-  abstract get dataset(): PreparedDataset | undefined;
+  constructor(private readonly base: RunBaseParts) {}
+
+  get id(): string {
+    return this.base.identity.runId;
+  }
+
+  get timeline(): Timeline {
+    return this.base.timeline;
+  }
+
+  get plan(): readonly ServiceSpec[] {
+    return this.base.plan;
+  }
+
+  get dataset(): PreparedDataset | undefined {
+    return this.base.dataset;
+  }
+
   /** Every service of the plan, server first. */
   protected abstract services(): H[];
   abstract service(name: string): H;
-  abstract get server(): H;
+
+  get server(): H {
+    return this.service('server');
+  }
+
   abstract get clients(): H[];
   /** bets.csv as it is now. */
   abstract storedBets(): Promise<StoredBets>;

@@ -25,7 +25,10 @@ export interface ServerIniConfig {
 export interface ClientYamlConfig {
   readonly id?: number;
   readonly server: { readonly address: string; readonly timeout?: string };
+  /** The echo loop (client mode echo): messages, and the time between two. */
   readonly loop: { readonly amount: number; readonly period: string };
+  /** The lottery client: connection attempts in a row before giving up, and the longest wait between two. */
+  readonly retry: { readonly attempts: number; readonly period: string };
   readonly log: { readonly level: string };
   readonly batch: { readonly maxAmount: number; readonly window?: number; readonly period?: string };
 }
@@ -51,6 +54,7 @@ export const DEFAULT_SERVER_INI: ServerIniConfig = {
 export const DEFAULT_CLIENT_YAML: ClientYamlConfig = {
   server: { address: `server:${SERVER_PORT}`, timeout: '10s' },
   loop: { amount: 30, period: '2s' },
+  retry: { attempts: 30, period: '2s' },
   log: { level: 'INFO' },
   batch: { maxAmount: 100, window: 16, period: '0s' },
 };
@@ -61,6 +65,7 @@ export function mergeClientConfig(base: ClientYamlConfig, o: ClientYamlOverrides
     ...(o.id === undefined ? {} : { id: o.id }),
     server: { ...base.server, ...o.server },
     loop: { ...base.loop, ...o.loop },
+    retry: { ...base.retry, ...o.retry },
     log: { ...base.log, ...o.log },
     batch: { ...base.batch, ...o.batch },
   };

@@ -47,28 +47,12 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly parts: RunParts) {
-    super();
+    super(parts);
     this.handles = new Map(parts.handles.map((h) => [h.service, h]));
-  }
-
-  get id(): string {
-    return this.parts.identity.runId;
   }
 
   get networkName(): string {
     return this.parts.identity.networkName;
-  }
-
-  get timeline(): Timeline {
-    return this.parts.timeline;
-  }
-
-  get plan(): readonly ServiceSpec[] {
-    return this.parts.plan;
-  }
-
-  get dataset(): PreparedDataset | undefined {
-    return this.parts.dataset;
   }
 
   get netcatTesterImage(): string {
@@ -79,10 +63,6 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
     const h = this.handles.get(name) ?? this.extras.find((e) => e.service === name);
     if (!h) throw new UnknownServiceError(`no service "${name}" in this run (${[...this.handles.keys()].join(', ')})`);
     return h;
-  }
-
-  get server(): ContainerHandle {
-    return this.service('server');
   }
 
   get clients(): ContainerHandle[] {

@@ -13,7 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { LineSplitter } from '../logs/line-splitter.js';
+import type { DockerClient } from '../docker/docker-client.js';
 import { ensureSwarmNodeImage, NODE_SOCKET, NODE_SOCKET_DIR } from './node-image.js';
 import { connectNode } from './node-endpoint.js';
 import { type Swarm, SwarmError, type SwarmNode, type SwarmOpenContext, type SwarmSource } from './swarm.js';
@@ -45,29 +45,24 @@ function nodeHostConfig(socketDir: string, network: string): Dockerode.HostConfi
 export const nodeName = (i: number): string => `node${i}`;
 
 /** Resolves once the node's dockerd says it listens on the socket the harness reaches. */
-async function listening(host: Dockerode, id: string, timeoutMs: number): Promise<void> {
-  const stream = (await host.getContainer(id).logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & { destroy(): void };
-  const splitter = new LineSplitter();
+async function listening(host: DockerClient, id: string, timeoutMs: number): Promise<void> {
   const seen: string[] = [];
+  const lines = host.followLogs(id)[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SwarmError(`node ${id.slice(0, 12)}: dockerd did not listen within ${timeoutMs} ms:\n${seen.slice(-10).join('\n')}`)), timeoutMs);
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SwarmError(`node ${id.slice(0, 12)}: dockerd did not listen within ${timeoutMs} ms:\n${seen.slice(-10).join('\n')}`)), timeoutMs);
-      stream.on('data', (chunk: Buffer) => {
-        for (const line of splitter.push(chunk.toString('utf8'))) {
-          seen.push(line);
-          if (line.includes(`API listen on ${NODE_SOCKET}`)) {
-            clearTimeout(timer);
-            resolve();
-          }
-        }
-      });
-      stream.on('end', () => {
-        clearTimeout(timer);
-        reject(new SwarmError(`node ${id.slice(0, 12)} stopped while starting:\n${seen.slice(-10).join('\n')}`));
-      });
-    });
+    for (;;) {
+      const next = await Promise.race([lines.next(), timeout]);
+      if (next.done) throw new SwarmError(`node ${id.slice(0, 12)} stopped while starting:\n${seen.slice(-10).join('\n')}`);
+      seen.push(next.value.text);
+      if (next.value.text.includes(`API listen on ${NODE_SOCKET}`)) return;
+    }
   } finally {
-    stream.destroy();
+    clearTimeout(timer);
+    // Ends the log stream (the iterator's return closes it).
+    void lines.return?.();
   }
 }
 
@@ -81,6 +76,13 @@ async function waitForReadyNodes(manager: SwarmNode, count: number, timeoutMs: n
   }
 }
 
+interface StartedNode {
+  readonly name: string;
+  readonly id: string;
+  readonly address: string;
+  readonly endpoint: string;
+}
+
 export class LocalCluster implements SwarmSource {
   readonly description: string;
 
@@ -90,7 +92,7 @@ export class LocalCluster implements SwarmSource {
   }
 
   async open(ctx: SwarmOpenContext): Promise<Swarm> {
-    const host = new Dockerode();
+    const host = ctx.host;
     const image = await ensureSwarmNodeImage(ctx.host);
     if (image.created) ctx.log(`swarm: imported ${image.image.repoTags[0] ?? 'the node image'} in ${Math.round(image.ms)} ms`);
     const networkName = `tp0-${ctx.identity.runId}-swarm`;
@@ -103,29 +105,32 @@ export class LocalCluster implements SwarmSource {
     try {
       networkId = (await ctx.host.createNetwork(networkName, ctx.identity.labels('swarm'))).id;
       const timeout = this.options.startTimeoutMs ?? 60_000;
-      const started = await Promise.all(
-        Array.from({ length: this.options.nodes }, async (_, i) => {
+      // Every start settles before a failure is thrown: the catch below then removes them all.
+      const settled = await Promise.allSettled(
+        Array.from({ length: this.options.nodes }, async (_, i): Promise<StartedNode> => {
           const name = nodeName(i + 1);
           const socketDir = join(ctx.dir, name);
           mkdirSync(socketDir, { recursive: true });
-          const container = await host.createContainer({
+          const id = await host.createContainer({
             name: ctx.identity.containerName(name),
-            Hostname: name,
-            Image: image.image.id,
-            Labels: ctx.identity.labels(name),
-            Volumes: { '/var/lib/docker': {} },
-            HostConfig: nodeHostConfig(socketDir, networkName),
+            hostname: name,
+            image: image.image.id,
+            labels: ctx.identity.labels(name),
+            volumes: ['/var/lib/docker'],
+            hostConfig: nodeHostConfig(socketDir, networkName),
           });
-          containers.push(container.id);
-          await container.start();
-          await listening(host, container.id, timeout);
-          const info = await container.inspect();
-          const address = info.NetworkSettings.Networks[networkName]?.IPAddress;
+          containers.push(id);
+          await host.startContainer(id);
+          await listening(host, id, timeout);
+          const address = await host.containerAddress(id, networkName);
           if (!address) throw new SwarmError(`${name} has no address on ${networkName}`);
-          return { name, id: container.id, address, endpoint: `unix://${join(socketDir, 'docker.sock')}` };
+          return { name, id, address, endpoint: `unix://${join(socketDir, 'docker.sock')}` };
         }),
       );
-      const [first, ...others] = started as [(typeof started)[number], ...typeof started];
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failed) throw failed.reason;
+      const started = settled.map((s) => (s as PromiseFulfilledResult<StartedNode>).value);
+      const [first, ...others] = started as [StartedNode, ...StartedNode[]];
       const firstApi = new Dockerode({ socketPath: first.endpoint.slice('unix://'.length) });
       await firstApi.swarmInit({ ListenAddr: `0.0.0.0:${SWARM_PORT}`, AdvertiseAddr: first.address });
       const token = ((await firstApi.swarmInspect()) as { JoinTokens: { Worker: string } }).JoinTokens.Worker;

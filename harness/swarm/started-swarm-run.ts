@@ -54,12 +54,8 @@ export class StartedSwarmRun extends RunBase<SwarmServiceHandle> implements Star
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly parts: SwarmRunParts) {
-    super();
+    super(parts);
     this.handles = new Map(parts.handles.map((h) => [h.service, h]));
-  }
-
-  get id(): string {
-    return this.parts.identity.runId;
   }
 
   get stackName(): string {
@@ -68,18 +64,6 @@ export class StartedSwarmRun extends RunBase<SwarmServiceHandle> implements Star
 
   get networkName(): string {
     return `${this.parts.stack}_testing_net`;
-  }
-
-  get timeline(): Timeline {
-    return this.parts.timeline;
-  }
-
-  get plan(): readonly ServiceSpec[] {
-    return this.parts.plan;
-  }
-
-  get dataset(): PreparedDataset | undefined {
-    return this.parts.dataset;
   }
 
   get swarm(): Swarm {
@@ -100,10 +84,6 @@ export class StartedSwarmRun extends RunBase<SwarmServiceHandle> implements Star
     const h = this.handles.get(name);
     if (!h) throw new SwarmError(`no service "${name}" in this run (${[...this.handles.keys()].join(', ')})`);
     return h;
-  }
-
-  get server(): SwarmServiceHandle {
-    return this.service('server');
   }
 
   get clients(): SwarmServiceHandle[] {

@@ -6,14 +6,14 @@ import { SwarmServiceHandle } from './task-handle.js';
 
 const READY = /action: config \| result: success/;
 
-/** A node whose containers print `lines`, then exit when told to (exit(id, code)). */
-function fakeNode(name: string) {
+/** A node whose containers print the ready line (unless `ready` is false), then exit when told to (exit(id, code)). */
+function fakeNode(name: string, ready = true) {
   const exits = new Map<string, (code: number) => void>();
   const exited = new Map<string, Promise<number>>();
   const killed: string[] = [];
   const client = {
     async *followLogs(id: string): AsyncIterable<LogLine> {
-      yield { time: new Date().toISOString(), text: `action: config | result: success | id: ${id}` };
+      yield { time: new Date().toISOString(), text: ready ? `action: config | result: success | id: ${id}` : `action: config | result: fail | id: ${id}` };
       await exited.get(id);
     },
     waitContainer: (id: string) => exited.get(id) as Promise<number>,
@@ -39,6 +39,16 @@ function handle(role: 'server' | 'client', timeline = new Timeline(), laneOf = n
 }
 
 describe('a swarm service handle', () => {
+  it('waitReady fails as soon as the task exits without its ready line, not at the timeout', async () => {
+    const n1 = fakeNode('node1', false);
+    const { h } = handle('server');
+    n1.start('a');
+    h.adopt(n1.node, 'a');
+    const waiting = h.waitReady(60_000);
+    n1.exit('a', 1);
+    await expect(waiting).rejects.toThrow('server@node1 exited with code 1 before its ready line');
+  }, 5_000);
+
   it('follows each task into the timeline under the service name, each entry marked with its task lane', async () => {
     const n1 = fakeNode('node1');
     const n2 = fakeNode('node2');

@@ -171,10 +171,10 @@ export class SwarmServiceHandle implements FaultTargetHandle {
     }
   }
 
-  /** Resolves once the first task logged its ready line. */
+  /** Resolves once the first task logged its ready line; rejects as soon as it exits without one. */
   async waitReady(timeoutMs: number): Promise<void> {
     const life = await this.nextLife(0, timeoutMs);
-    await this.withTimeout(life.ready, timeoutMs, 'did not log its ready line');
+    await this.withTimeout(readyOrExit(life), timeoutMs, 'did not log its ready line');
   }
 
   private live(): TaskLife {
@@ -228,7 +228,7 @@ export class SwarmServiceHandle implements FaultTargetHandle {
       await this.updateService((spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 } }));
     }
     const life = await this.nextLife(last, readyTimeoutMs);
-    await this.withTimeout(life.ready, readyTimeoutMs, `${life.lane} did not log its ready line`);
+    await this.withTimeout(readyOrExit(life), readyTimeoutMs, `${life.lane} did not log its ready line`);
   }
 
   pause(): Promise<void> {
@@ -259,4 +259,12 @@ export class SwarmServiceHandle implements FaultTargetHandle {
     if (!life || life.exitCode !== undefined) return false;
     return (await life.node.client.inspectContainer(life.containerId))?.running === true;
   }
+}
+
+/** The task's ready line, or a SwarmError once it exited without one (its log drained first). */
+function readyOrExit(life: TaskLife): Promise<void> {
+  const exited = life.exited.then((code) => {
+    throw new SwarmError(`${life.lane} exited with code ${code} before its ready line`);
+  });
+  return Promise.race([life.ready, exited]);
 }

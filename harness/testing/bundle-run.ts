@@ -37,7 +37,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function spawnBundle(file: string, env: Record<string, string>, cwd: string, service: string, timeline: Timeline): { proc: ChildProcess; exited: Promise<number> } {
+export function spawnBundle(file: string, env: Record<string, string>, cwd: string, service: string, timeline: Timeline): { proc: ChildProcess; exited: Promise<number> } {
   const proc = spawn(process.execPath, [file], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [proc.stdout, proc.stderr]) {
     const lines = new LineSplitter();
@@ -45,8 +45,15 @@ function spawnBundle(file: string, env: Record<string, string>, cwd: string, ser
     stream?.on('data', (chunk: string) => lines.push(chunk).forEach((l) => timeline.addLine(service, l)));
     stream?.on('end', () => lines.end().forEach((l) => timeline.addLine(service, l)));
   }
-  const exited = new Promise<number>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
-  void exited.then((code) => timeline.add({ at: Date.now(), source: service, kind: 'exit', text: `${service} exited with code ${code}`, event: undefined, exitCode: code }));
+  // 'close', not 'exit': the process may be gone while its last output still waits in the pipes;
+  // 'close' comes once both streams ended (their last lines added), so the exit entry follows them.
+  const exited = new Promise<number>((resolve) =>
+    proc.once('close', (code, signal) => {
+      const exitCode = code ?? (signal ? 128 : 1);
+      timeline.add({ at: Date.now(), source: service, kind: 'exit', text: `${service} exited with code ${exitCode}`, event: undefined, exitCode });
+      resolve(exitCode);
+    }),
+  );
   return { proc, exited };
 }
 
@@ -88,7 +95,7 @@ export async function runBundles(o: BundleRunOptions): Promise<BundleRunResult> 
     const clients = agencies.map((a) =>
       spawnBundle(
         o.client,
-        { CLI_ID: String(a.agency), CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: join(o.dataset.dir, a.file), CLI_LOOP_PERIOD: '100ms' },
+        { CLI_ID: String(a.agency), CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: join(o.dataset.dir, a.file), CLI_RETRY_PERIOD: '100ms' },
         o.workDir,
         `client${a.agency}`,
         timeline,

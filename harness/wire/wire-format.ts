@@ -64,6 +64,7 @@ export const WireErrorCode = {
   STORAGE_FAILURE: 12,
   UNEXPECTED_MESSAGE: 13,
   UNKNOWN_AGENCY: 14,
+  DRAW_FAILED: 15,
 } as const;
 export type WireErrorName = keyof typeof WireErrorCode;
 

@@ -4,7 +4,7 @@
  * is incorrect (a client fails, a bet is lost or stored twice, an acknowledged batch is gone).
  *
  * Real child processes on 127.0.0.1: the server and one client per agency (dist/*.js, or the
- * TypeScript through tsx with --tsx), the clients with a short retry backoff cap (--loop-period).
+ * TypeScript through tsx with --tsx), the clients with a short retry backoff cap (--retry-period).
  * - baseline: every client is already retrying; spawn the server on an empty bets.csv; time
  *   spawn → the first batch acknowledged to a client.
  * - recovery: the same agencies mid-run; SIGKILL the server once it has stored --kill-at of the
@@ -22,12 +22,12 @@ import { type RecoverySample, runBaseline, runRecovery, type Timings } from './r
 import { fmt, maxOf, median, minOf } from '../../testbed/stats/stats.js';
 import { ProcessPool } from './timed-child.js';
 
-const USAGE = `npm run bench:recovery -- [--runs N] [--warmup N] [--sizes a,b,c] [--kill-at F] [--loop-period D] [--loop-amount N] [--down-ms N] [--tsx]
+const USAGE = `npm run bench:recovery -- [--runs N] [--warmup N] [--sizes a,b,c] [--kill-at F] [--retry-period D] [--retry-attempts N] [--down-ms N] [--tsx]
   --runs N          measured runs (default 5), after --warmup runs (default 1)
   --sizes a,b,c     bets per agency (default ${DEFAULT_SIZES.join(',')}, the default dataset)
   --kill-at F       SIGKILL the server once it has stored this share of the batches (default 0.3)
-  --loop-period D   the clients' CLI_LOOP_PERIOD, the cap of their retry backoff (default 100ms; the client's own default is 2s)
-  --loop-amount N   the clients' CLI_LOOP_AMOUNT (default 300)
+  --retry-period D    the clients' CLI_RETRY_PERIOD, the cap of their retry backoff (default 100ms; the client's own default is 2s)
+  --retry-attempts N  the clients' CLI_RETRY_ATTEMPTS (default 300)
   --down-ms N       wait N ms between the SIGKILL'd server's exit and the respawn (default 0)
   --tsx             run system/*/main.ts through tsx instead of the bundled dist/*.js`;
 
@@ -37,8 +37,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '1' },
     sizes: { type: 'string', default: DEFAULT_SIZES.join(',') },
     'kill-at': { type: 'string', default: '0.3' },
-    'loop-period': { type: 'string', default: '100ms' },
-    'loop-amount': { type: 'string', default: '300' },
+    'retry-period': { type: 'string', default: '100ms' },
+    'retry-attempts': { type: 'string', default: '300' },
     'down-ms': { type: 'string', default: '0' },
     tsx: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -103,10 +103,10 @@ async function main(): Promise<void> {
     });
     const batches = manifest.agencies.reduce((n, a) => n + Math.ceil(a.bets / BATCH_MAX), 0);
     const killAfterBatches = Math.max(1, Math.round(batches * killAt));
-    const client = { loopPeriod: args['loop-period'], loopAmount: Number(args['loop-amount']) };
+    const client = { retryPeriod: args['retry-period'], retryAttempts: Number(args['retry-attempts']) };
     console.log(`dataset: ${manifest.totalBets} bets in ${agencies.length} agencies (${batches} batches of up to ${BATCH_MAX}), seed ${manifest.seed}`);
     console.log(`processes: ${args.tsx ? 'system/*/main.ts through tsx' : 'dist/server.js, dist/client.js'}, one client per agency, 127.0.0.1`);
-    console.log(`clients: CLI_LOOP_PERIOD=${client.loopPeriod} (backoff 100 ms doubling, capped there, jittered to 50–100 %), CLI_LOOP_AMOUNT=${client.loopAmount}`);
+    console.log(`clients: CLI_RETRY_PERIOD=${client.retryPeriod} (backoff 100 ms doubling, capped there, jittered to 50–100 %), CLI_RETRY_ATTEMPTS=${client.retryAttempts}`);
     console.log(`recovery: SIGKILL once the server has logged ${killAfterBatches} stored batches (${fmt(killAt * 100, 0)} %), respawn ${downMs} ms after its exit`);
     console.log(`${warmup} warm-up run(s), then ${runs} measured; each run = a baseline, then a recovery\n`);
 

@@ -61,10 +61,10 @@ export class TimedChild {
 }
 
 export interface ClientSettings {
-  /** CLI_LOOP_PERIOD: the cap of the client's connection backoff. */
-  readonly loopPeriod: string;
-  /** CLI_LOOP_AMOUNT: attempts before the client gives up. */
-  readonly loopAmount: number;
+  /** CLI_RETRY_PERIOD: the cap of the client's connection backoff. */
+  readonly retryPeriod: string;
+  /** CLI_RETRY_ATTEMPTS: attempts before the client gives up. */
+  readonly retryAttempts: number;
 }
 
 /** Starts children (bundled dist/*.js or system/*.ts through tsx) and ends whatever is left. */
@@ -102,8 +102,8 @@ export class ProcessPool {
       CLI_ID: String(agency),
       CLI_SERVER_ADDRESS: `127.0.0.1:${port}`,
       CLI_DATA_FILE: dataFile,
-      CLI_LOOP_PERIOD: settings.loopPeriod,
-      CLI_LOOP_AMOUNT: String(settings.loopAmount),
+      CLI_RETRY_PERIOD: settings.retryPeriod,
+      CLI_RETRY_ATTEMPTS: String(settings.retryAttempts),
       CLI_LOG_LEVEL: 'INFO',
     });
   }

@@ -45,7 +45,8 @@ export class AgencyClient {
   ) {
     // Binds the agency; the loop's logger for each connection binds its peer too.
     this.log = log.child({ agencia: config.id });
-    const policy = { attempts: config.loopAmount, backoffCapMs: config.loopPeriodMs };
+    // retry.*, not loop.*: the course writes loop.* for its echo loop (a few messages), not for this.
+    const policy = { attempts: config.retryAttempts, backoffCapMs: config.retryPeriodMs };
     this.loop = new ConnectionLoop(config.server, connect, policy, this.log, signal);
   }
 
@@ -62,9 +63,10 @@ export class AgencyClient {
     const answerMs = this.config.answerTimeoutMs;
     await within(t.send(encodeHello({ agency })), answerMs, 'sending "hello"', t);
     const status = await within(expect(inbox, 'status'), answerMs, 'an answer to "hello"', t);
-    onProgress();
+    // An answer to hello is no progress (a server that answers and then fails would be retried for
+    // ever): acknowledged bets and the winners are.
     if (status.stored > 0) log.info('reanudar', 'in_progress', { agencia: bound, apuestas_guardadas: status.stored });
-    await this.sendBets(t, log, inbox, status.stored);
+    await this.sendBets(t, log, inbox, status.stored, onProgress);
     await within(t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]), answerMs, 'sending "done"', t);
     log.info('notificacion_enviada', 'success', { agencia: bound, apuestas: this.validBets });
     const winners: string[] = [];
@@ -74,6 +76,7 @@ export class AgencyClient {
       winners.push(...part.documents);
       if (part.last) break;
     }
+    onProgress();
     log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
     // The documents themselves, for people and the harness, at most WINNERS_PER_LINE per line.
     const parts = Math.ceil(winners.length / WINNERS_PER_LINE);
@@ -85,7 +88,7 @@ export class AgencyClient {
   }
 
   /** Sends every bet past the first `stored`, keeping up to `batchWindow` batches unacknowledged. */
-  private async sendBets(t: Transport, log: Logger, inbox: Inbox, stored: number): Promise<void> {
+  private async sendBets(t: Transport, log: Logger, inbox: Inbox, stored: number, onProgress: () => void): Promise<void> {
     const { id: agency, batchWindow, batchPeriodMs } = this.config;
     const batcher = new Batcher(this.source.single ? 1 : this.config.batchMaxAmount, stored);
     const inflight: Batch[] = [];
@@ -98,10 +101,17 @@ export class AgencyClient {
       }
       if (result.code !== ErrorCode.OK) {
         const text = `server refused the batch at bet ${batch.firstIndex} (${batch.count} bets): ${errorCodeName(result.code)}: ${result.detail}`;
-        log.error('apuestas_enviadas', 'fail', { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail });
-        throw TRANSIENT_CODES.has(result.code) ? new TransientError(text) : new ClientFailure(text);
+        const refusal = { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail };
+        // A code worth another connection is a condition in progress (SPEC §6), not a failure.
+        if (TRANSIENT_CODES.has(result.code)) {
+          log.info('apuestas_enviadas', 'in_progress', refusal);
+          throw new TransientError(text);
+        }
+        log.error('apuestas_enviadas', 'fail', refusal);
+        throw new ClientFailure(text);
       }
       sent += batch.count;
+      onProgress();
       if (log.enabled('DEBUG')) {
         for (const bet of betsOf({ text: batch.text, count: batch.count, spans: scanBets(batch.text, batch.count) })) {
           log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });

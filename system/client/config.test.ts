@@ -39,6 +39,19 @@ describe('loadClientConfig', () => {
     expect(Object.keys(line).slice(0, 5)).toEqual(['client_id', 'server_address', 'loop_amount', 'loop_period', 'log_level']);
   });
 
+  it("the lottery's retries are retry.attempts and retry.period (CLI_RETRY_*), apart from the echo loop's loop.amount and loop.period", () => {
+    const course = loadClientConfig(yaml(COURSE_YAML), {});
+    expect([course.config.loopAmount, course.config.loopPeriodMs, course.config.retryAttempts, course.config.retryPeriodMs]).toEqual([5, 100, 30, 2000]);
+    const own = loadClientConfig(yaml(`${COURSE_YAML}retry:\n  attempts: 7\n  period: "300ms"\n`), {});
+    expect([own.config.loopAmount, own.config.retryAttempts, own.config.retryPeriodMs]).toEqual([5, 7, 300]);
+    expect(own.ignored).toEqual([]);
+    expect(describeClientConfig(own)).toMatchObject({ loop_amount: '5', retry_attempts: 7, retry_period: '300ms' });
+    const env = loadClientConfig(yaml(COURSE_YAML), { CLI_RETRY_ATTEMPTS: '100', CLI_RETRY_PERIOD: '1s' });
+    expect([env.config.retryAttempts, env.config.retryPeriodMs]).toEqual([100, 1000]);
+    expect(() => loadClientConfig(undefined, { CLI_RETRY_PERIOD: '0s' })).toThrow(/CLI_RETRY_PERIOD: must be longer than 0/);
+    expect(() => loadClientConfig(undefined, { CLI_RETRY_ATTEMPTS: '0' })).toThrow(/CLI_RETRY_ATTEMPTS/);
+  });
+
   it('the mode: YAML `mode`, overridden by CLI_MODE; echo or lottery, any case', () => {
     expect(loadClientConfig(yaml('mode: echo\n'), {}).config.mode).toBe('echo');
     expect(loadClientConfig(yaml('mode: echo\n'), { CLI_MODE: 'LOTTERY' }).config.mode).toBe('lottery');

@@ -20,10 +20,14 @@ export interface ClientConfig {
   readonly server: { readonly host: string; readonly port: number };
   /** How long the client waits for an answer (or for a send to be accepted) before it reconnects. */
   readonly answerTimeoutMs: number;
-  /** Lottery: consecutive connection attempts before giving up. Echo: messages to send. */
+  /** Echo: messages to send (the course's loop.amount). */
   readonly loopAmount: number;
-  /** Lottery: longest wait between two connection attempts (the backoff's cap). Echo: time between messages. */
+  /** Echo: time between two messages (the course's loop.period). */
   readonly loopPeriodMs: number;
+  /** Lottery: connection attempts in a row that make no progress before giving up. */
+  readonly retryAttempts: number;
+  /** Lottery: longest wait between two connection attempts (the backoff's cap). */
+  readonly retryPeriodMs: number;
   readonly logLevel: Level;
   readonly batchMaxAmount: number;
   /** Batches sent ahead of their acknowledgement. */
@@ -41,6 +45,8 @@ export const DEFAULT_CLIENT_CONFIG: ClientConfig = {
   answerTimeoutMs: 10_000,
   loopAmount: 30,
   loopPeriodMs: 2000,
+  retryAttempts: 30,
+  retryPeriodMs: 2000,
   logLevel: 'INFO',
   batchMaxAmount: 100,
   batchWindow: 16,
@@ -59,6 +65,8 @@ const SETTINGS: readonly { path: readonly string[]; env: string; set: Setter }[]
   { path: ['server', 'timeout'], env: 'CLI_SERVER_TIMEOUT', set: (c, v, k) => (c.answerTimeoutMs = positiveDuration(k, v)) },
   { path: ['loop', 'amount'], env: 'CLI_LOOP_AMOUNT', set: (c, v, k) => (c.loopAmount = parseInteger(k, v, 1, 1_000_000)) },
   { path: ['loop', 'period'], env: 'CLI_LOOP_PERIOD', set: (c, v, k) => (c.loopPeriodMs = parseDuration(k, v)) },
+  { path: ['retry', 'attempts'], env: 'CLI_RETRY_ATTEMPTS', set: (c, v, k) => (c.retryAttempts = parseInteger(k, v, 1, 1_000_000)) },
+  { path: ['retry', 'period'], env: 'CLI_RETRY_PERIOD', set: (c, v, k) => (c.retryPeriodMs = positiveDuration(k, v)) },
   { path: ['log', 'level'], env: 'CLI_LOG_LEVEL', set: (c, v, k) => (c.logLevel = levelOf(k, v)) },
   { path: ['batch', 'maxAmount'], env: 'CLI_BATCH_MAXAMOUNT', set: (c, v, k) => (c.batchMaxAmount = parseInteger(k, v, 1, MAX_BATCH_BETS)) },
   { path: ['batch', 'window'], env: 'CLI_BATCH_WINDOW', set: (c, v, k) => (c.batchWindow = parseInteger(k, v, 1, 64)) },
@@ -113,6 +121,8 @@ const DEFAULT_WRITTEN: Readonly<Record<SettingName, string>> = {
   'server.timeout': '10s',
   'loop.amount': String(DEFAULT_CLIENT_CONFIG.loopAmount),
   'loop.period': '2s',
+  'retry.attempts': String(DEFAULT_CLIENT_CONFIG.retryAttempts),
+  'retry.period': '2s',
   'log.level': DEFAULT_CLIENT_CONFIG.logLevel,
   'batch.maxAmount': String(DEFAULT_CLIENT_CONFIG.batchMaxAmount),
   'batch.window': String(DEFAULT_CLIENT_CONFIG.batchWindow),
@@ -211,6 +221,8 @@ export function describeClientConfig(loaded: LoadedClientConfig): Record<string,
     config_file: loaded.source,
     id: c.id,
     server_timeout: `${c.answerTimeoutMs}ms`,
+    retry_attempts: c.retryAttempts,
+    retry_period: `${c.retryPeriodMs}ms`,
     batch_max_amount: c.batchMaxAmount,
     batch_window: c.batchWindow,
     batch_period: `${c.batchPeriodMs}ms`,

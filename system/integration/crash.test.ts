@@ -20,7 +20,7 @@ function serverEnv(agencies: number): Record<string, string> {
   return { SERVER_AGENCIES: String(agencies), SERVER_BETS_FILE: join(dir.path, 'out', 'bets.csv') };
 }
 
-const patient = { loopAmount: 200, loopPeriodMs: 200, batchMaxAmount: 50, batchPeriodMs: 4 };
+const patient = { retryAttempts: 200, retryPeriodMs: 200, batchMaxAmount: 50, batchPeriodMs: 4 };
 
 describe('SIGTERM to the server during batches', () => {
   it('exits 0, logs every close, stores only whole batches, and a restart completes the run exactly once', async () => {

@@ -1,11 +1,12 @@
 /**
  * Nothing is lost at exit: the built bundles (dist/server.js, dist/client.js) as child
  * processes over loopback, in both formats, their stdout read slowly (nothing read at first,
- * then a chunk every 20 ms), so that the pipe is full while they log and while they stop. The
- * last line must be there, and so must every DEBUG line (one per bet).
+ * then a chunk every 20 ms), so that the pipe is full while they log and while they stop (the
+ * server is seen blocked in its write to stdout when it gets SIGTERM). The last line must be
+ * there, and so must every DEBUG line (one per bet).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -42,20 +43,29 @@ function start(args: readonly string[], env: Record<string, string>, beginReadin
   return { proc, output: readSlowly(proc.stdout as Readable, beginReading) };
 }
 
-/** Resolves once `file` has grown and then stopped growing for `quietMs`: its writer is stuck. */
-async function stalled(file: string, quietMs = 300, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let size = 0;
-  let since = Date.now();
-  while (Date.now() < deadline) {
-    const now = existsSync(file) ? statSync(file).size : 0;
-    if (now !== size) {
-      size = now;
-      since = Date.now();
-    } else if (size > 0 && Date.now() - since >= quietMs) return;
-    await sleep(25);
+/**
+ * Whether the process's main thread sleeps in a write(2) to its stdout (Linux: /proc/<pid>/stat
+ * state S, /proc/<pid>/syscall `1 0x1 …`, the write syscall on fd 1): its pipe is full, and
+ * nothing it does (log, store, take a signal) gets past that write until somebody reads.
+ */
+function blockedOnStdout(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[0];
+    const [syscall, fd] = readFileSync(`/proc/${pid}/syscall`, 'utf8').split(' ');
+    return state === 'S' && syscall === '1' && fd === '0x1';
+  } catch {
+    return false; // gone
   }
-  throw new Error(`${file} did not stall within ${timeoutMs} ms`);
+}
+
+/** Polls until the process is blocked on its stdout (the guard only bounds a test that would otherwise hang). */
+async function untilBlockedOnStdout(proc: ChildProcess, guardMs = 60_000): Promise<void> {
+  const guard = Date.now() + guardMs;
+  while (!blockedOnStdout(proc.pid as number)) {
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`the process exited (${proc.exitCode ?? proc.signalCode}) before it blocked on its stdout`);
+    if (Date.now() > guard) throw new Error(`the process never blocked on its stdout in ${guardMs} ms`);
+    await sleep(10);
+  }
 }
 
 async function finish(run: { proc: ChildProcess; output: Promise<string> }): Promise<Finished> {
@@ -79,10 +89,6 @@ function actionOf(line: string, format: 'text' | 'json'): string {
     return `${r.action} ${r.result}`;
   }
   return /action: (\S+) \| result: (\S+)/.exec(line)?.slice(1).join(' ') ?? line;
-}
-
-function timeOf(line: string, format: 'text' | 'json'): number {
-  return format === 'json' ? (JSON.parse(line) as { time: number }).time : Date.parse(line.slice(0, line.indexOf(' ')));
 }
 
 const count = (lines: readonly string[], format: 'text' | 'json', what: string): number => lines.filter((l) => actionOf(l, format) === what).length;
@@ -109,21 +115,20 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
     const server = start(['dist/server.js'], { LOG_FORMAT, SERVER_IP: '127.0.0.1', SERVER_PORT: String(port), SERVER_AGENCIES: '1', SERVER_BETS_FILE: betsFile, LOGGING_LEVEL: 'DEBUG' }, reading);
     const client = spawn(process.execPath, ['dist/client.js'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '50ms', CLI_LOOP_AMOUNT: '100' },
+      env: { PATH: process.env.PATH ?? '', CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_RETRY_PERIOD: '50ms', CLI_RETRY_ATTEMPTS: '100' },
       stdio: 'ignore',
     });
     try {
-      // Nobody reads the server's stdout: once its pipe is full it stops storing mid-run. SIGTERM
-      // then, and start reading (slowly) 300 ms later.
-      await stalled(betsFile);
-      const sigtermAt = Date.now();
+      // Nobody reads the server's stdout: once its pipe is full it stops mid-run, in a write to it.
+      // SIGTERM then, and once it is seen blocked there again (the signal waits behind that write),
+      // start reading (slowly).
+      await untilBlockedOnStdout(server.proc);
       server.proc.kill('SIGTERM');
-      setTimeout(beginReading, 300);
+      await untilBlockedOnStdout(server.proc);
+      beginReading();
       const out = await finish(server);
       expect(out.code).toBe(0);
-      // The pipe was full: the server took the signal only once the reading began, 300 ms later.
-      const stopping = out.lines.find((l) => actionOf(l, format) === 'shutdown in_progress') as string;
-      expect(timeOf(stopping, format) - sigtermAt).toBeGreaterThan(200);
+      expect(out.lines.filter((l) => actionOf(l, format) === 'shutdown in_progress')).toHaveLength(1);
       expect(actionOf(out.lines.at(-1) as string, format)).toBe('shutdown success');
       const stored = readFileSync(betsFile, 'utf8').split('\n').length - 1;
       expect(stored).toBeGreaterThan(0);
@@ -145,7 +150,7 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
       stdio: 'ignore',
     });
     try {
-      const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '50ms', CLI_LOOP_AMOUNT: '100', CLI_LOG_LEVEL: 'DEBUG' });
+      const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '1', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_RETRY_PERIOD: '50ms', CLI_RETRY_ATTEMPTS: '100', CLI_LOG_LEVEL: 'DEBUG' });
       const out = await finish(client);
       expect(out.code).toBe(1);
       expect(count(out.lines, format, 'apuesta_enviada success')).toBe(BETS);
@@ -164,7 +169,7 @@ describe.each(['text', 'json'] as const)('every line reaches stdout before the p
     const port = await freePort();
     const file = join(dir.path, 'agency-3.csv');
     writeAgencyFile(file, 3, 10);
-    const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '3', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_LOOP_PERIOD: '10ms', CLI_LOOP_AMOUNT: '3' });
+    const client = start(['dist/client.js'], { LOG_FORMAT, CLI_ID: '3', CLI_SERVER_ADDRESS: `127.0.0.1:${port}`, CLI_DATA_FILE: file, CLI_RETRY_PERIOD: '10ms', CLI_RETRY_ATTEMPTS: '3' });
     const out = await finish(client);
     expect(out.code).toBe(1);
     expect(count(out.lines, format, 'connect in_progress')).toBe(2);

@@ -44,7 +44,7 @@ async function story(format: LogFormat): Promise<Logs> {
   appendFileSync(file1, 'Ana,Sin Fecha,30904465,ayer,7574\r\n');
   writeAgencyFile(file2, 2, 1);
   const client = (port: number, id: number, file: string, overrides: Partial<ClientConfig> = {}): Promise<ClientOutcome> => {
-    const cfg: ClientConfig = { ...DEFAULT_CLIENT_CONFIG, id, server: { host: '127.0.0.1', port }, loopPeriodMs: 50, logLevel: 'DEBUG', ...overrides };
+    const cfg: ClientConfig = { ...DEFAULT_CLIENT_CONFIG, id, server: { host: '127.0.0.1', port }, retryPeriodMs: 50, logLevel: 'DEBUG', ...overrides };
     const sink = new MemorySink();
     clientSinks.push(sink);
     const log = new Logger('DEBUG', sink, format, clock);
@@ -84,7 +84,7 @@ async function story(format: LogFormat): Promise<Logs> {
     // Agency 2 again: it resumes after its stored bet and gets the same winners.
     await client(port2, 2, file2);
     // Nobody listens there: a retry, then the client gives up.
-    await client(1, 1, file1, { loopAmount: 2 }).catch(() => undefined);
+    await client(1, 1, file1, { retryAttempts: 2 }).catch(() => undefined);
     await server.shutdown('SIGTERM');
 
     // A torn tail: the restarted server cuts it and recovers the draw.

@@ -181,6 +181,32 @@ describe('child loggers', () => {
     }
   });
 
+  it('a detail named like a bound field is written once, with the detail\'s value (as the course line shows it), in JSON too', () => {
+    for (const format of ['text', 'json'] as const) {
+      const sink = new MemorySink();
+      const agency = new Logger('INFO', sink, format, clock).child({ agencia: 3, peer: '10.0.0.7:4000' });
+      agency.info('apuesta_recibida', 'fail', { cantidad: 2, agencia: 5, peer: bound });
+      agency.info('apuesta_recibida', 'success', { cantidad: 1, agencia: bound });
+      // A child that binds a key again: its value, once.
+      agency.child({ agencia: 9 }).info('close', 'success', { agencia: bound });
+      if (format === 'text') {
+        expect(sink.lines.map((l) => l.slice(l.indexOf('action:')))).toEqual([
+          'action: apuesta_recibida | result: fail | cantidad: 2 | agencia: 5 | peer: 10.0.0.7\\x3a4000',
+          'action: apuesta_recibida | result: success | cantidad: 1 | agencia: 3',
+          'action: close | result: success | agencia: 9',
+        ]);
+        continue;
+      }
+      for (const line of sink.lines) expect(line.match(/"agencia":/g), line).toHaveLength(1);
+      expect(sink.lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+        { agencia: 5, peer: '10.0.0.7:4000', action: 'apuesta_recibida', result: 'fail', cantidad: 2 },
+        { agencia: 3, peer: '10.0.0.7:4000', action: 'apuesta_recibida', result: 'success', cantidad: 1 },
+        { agencia: 9, peer: '10.0.0.7:4000', action: 'close', result: 'success' },
+      ]);
+      for (const line of sink.lines) expect(line.match(/"peer":/g), line).toHaveLength(1);
+    }
+  });
+
   it('share the parent\'s level and output', () => {
     const sink = new MemorySink();
     const child = new Logger('WARNING', sink, 'text', clock).child({ k: 1 });

@@ -14,7 +14,7 @@
  * reads as it always has.
  */
 import pino, { type Logger as PinoLogger } from 'pino';
-import type { Bindings, Details, Level, LogRecord, Result } from './course-line.js';
+import { type Bindings, bound, type Details, type Level, type LogRecord, type Result } from './course-line.js';
 import { BINDINGS, CourseDestination, type LogFormat, PINO_LEVEL } from './course-destination.js';
 import { type LogSink, stdoutSink } from './sinks.js';
 
@@ -26,29 +26,40 @@ const RANK: Record<Level, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 4
 
 export class Logger {
   private readonly pino: PinoLogger;
+  /** The root's pino logger: a child is made from it with all its bindings, so each key is bound once. */
+  private readonly root: PinoLogger;
+  private readonly bindings: Bindings | undefined;
   private rank: number;
   private level: Level;
   private readonly sink: LogSink;
 
   /** A root logger; `clock` replaces pino's clock (tests). */
   constructor(level?: Level, sink?: LogSink, format?: LogFormat, clock?: () => Date);
-  /** A child: shares the parent's destination. */
-  constructor(level: Level, sink: LogSink, child: PinoLogger);
-  constructor(level: Level = 'INFO', sink: LogSink = stdoutSink, format: LogFormat | PinoLogger = 'text', clock?: () => Date) {
+  /** A child: shares the root's destination. */
+  constructor(level: Level, sink: LogSink, root: PinoLogger, bindings: Bindings);
+  constructor(level: Level = 'INFO', sink: LogSink = stdoutSink, format: LogFormat | PinoLogger = 'text', clockOrBindings?: (() => Date) | Bindings) {
     this.level = level;
     this.rank = RANK[level];
     this.sink = sink;
     if (typeof format !== 'string') {
-      this.pino = format;
+      const bindings = clockOrBindings as Bindings;
+      this.root = format;
+      this.bindings = bindings;
+      this.pino = format.child(bindings);
+      this.pino.level = PINO_LEVEL[level];
+      Object.defineProperty(this.pino, BINDINGS, { value: bindings });
       return;
     }
-    this.pino = pino(
+    const clock = clockOrBindings as (() => Date) | undefined;
+    this.bindings = undefined;
+    this.root = pino(
       {
         level: PINO_LEVEL[level],
         timestamp: clock ? () => `,"time":${clock().getTime()}` : pino.stdTimeFunctions.epochTime,
       },
       new CourseDestination(format, sink),
     );
+    this.pino = this.root;
     // The course text is built from the record's fields (the destination's metadata), so pino's
     // JSON rendering of it would be thrown away: skip it (children inherit this).
     if (format === 'text') Object.defineProperty(this.pino, pino.symbols.asJsonSym, { value: () => '' });
@@ -70,37 +81,62 @@ export class Logger {
     return RANK[level] >= this.rank;
   }
 
-  /** A logger whose every record carries `bindings` (pino's child logger); same level, same output. */
+  /**
+   * A logger whose every record carries its parent's bindings and `bindings` (a pino child of
+   * the root with all of them, so a key bound again is written once, with its new value); same
+   * level, same output.
+   */
   child(bindings: Bindings): Logger {
-    const child = this.pino.child(bindings);
-    const parent = (this.pino as unknown as Record<symbol, Bindings | undefined>)[BINDINGS];
-    Object.defineProperty(child, BINDINGS, { value: { ...parent, ...bindings } });
-    return new Logger(this.level, this.sink, child);
+    return new Logger(this.level, this.sink, this.root, { ...this.bindings, ...bindings });
   }
 
   log(level: Level, action: string, result: Result, details?: Details): void {
     if (RANK[level] < this.rank) return;
-    const record: LogRecord = { action, result, ...details };
-    this.pino[PINO_LEVEL[level]](record);
+    this.write(PINO_LEVEL[level], { action, result, ...details });
   }
 
   debug(action: string, result: Result, details?: Details): void {
     if (this.rank > RANK.DEBUG) return;
-    this.pino.debug({ action, result, ...details });
+    this.write('debug', { action, result, ...details });
   }
 
   info(action: string, result: Result, details?: Details): void {
     if (this.rank > RANK.INFO) return;
-    this.pino.info({ action, result, ...details });
+    this.write('info', { action, result, ...details });
   }
 
   warn(action: string, result: Result, details?: Details): void {
     if (this.rank > RANK.WARNING) return;
-    this.pino.warn({ action, result, ...details });
+    this.write('warn', { action, result, ...details });
   }
 
   error(action: string, result: Result, details?: Details): void {
-    this.pino.error({ action, result, ...details });
+    this.write('error', { action, result, ...details });
+  }
+
+  /**
+   * A detail named like a bound field (with a value, not `bound`) replaces it: the record goes
+   * through a child of the root whose binding has the detail's value, and the detail is dropped
+   * from the record, so pino's JSON has the key once; the course line shows it where the call
+   * names it, as `bound`.
+   */
+  private write(level: (typeof PINO_LEVEL)[Level], record: Record<string, LogRecord[string]>): void {
+    const bindings = this.bindings;
+    if (bindings !== undefined) {
+      let replaced: Record<string, LogRecord[string]> | undefined;
+      for (const key in record) {
+        if (key in bindings && record[key] !== bound && record[key] !== undefined) {
+          replaced ??= { ...bindings };
+          replaced[key] = record[key];
+          record[key] = bound;
+        }
+      }
+      if (replaced !== undefined) {
+        new Logger(this.level, this.sink, this.root, replaced as Bindings).pino[level](record);
+        return;
+      }
+    }
+    this.pino[level](record);
   }
 
   /** Writes whatever waits (DEBUG lines of this event-loop turn), synchronously. */

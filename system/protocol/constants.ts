@@ -52,6 +52,8 @@ export const ErrorCode = {
   STORAGE_FAILURE: 12,
   UNEXPECTED_MESSAGE: 13,
   UNKNOWN_AGENCY: 14,
+  /** The draw failed (its bets do not match the recorded one, or could not be read): final, no winners will come. */
+  DRAW_FAILED: 15,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

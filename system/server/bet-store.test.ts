@@ -147,7 +147,7 @@ describe('BetStore commit log (two slots)', () => {
 describe('BetStore: done is durable before anyone sees it', () => {
   /** Makes the done journal's appendFile calls take `delays[i]` ms, in call order (the disk being slow). */
   function slowJournal(store: BetStore, delays: number[]): void {
-    const journal = (store as unknown as { doneJournal: { appendFile: (data: string) => Promise<void> } }).doneJournal;
+    const journal = (store as unknown as { journal: { file: { appendFile: (data: string) => Promise<void> } } }).journal.file;
     const real = journal.appendFile.bind(journal);
     journal.appendFile = async (data: string) => {
       await new Promise((resolve) => setTimeout(resolve, delays.shift() ?? 0));

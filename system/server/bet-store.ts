@@ -9,16 +9,17 @@
  * - At open, anything past the committed length (a group torn by a crash, never acknowledged) is
  *   cut off, so a batch is in the file whole or not at all. Without a usable commit log (a file
  *   from elsewhere) the tail after the last line break is cut instead.
- * - `<bets>.done` lists the agencies that notified, one per line, so a restarted server still
- *   knows them. Its writes go one at a time, in the order asked (each appended and synced before
- *   the next starts), and an agency counts as done only once its line is durable.
+ * - `<bets>.done` lists the agencies that notified and the draw (done-journal.ts).
  */
 import { constants, mkdirSync } from 'node:fs';
 import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { CommitLog } from './commit-log.js';
+import { DoneJournal, type RecordedDraw } from './done-journal.js';
 import { rowAgency, scanLines } from './stored-file.js';
+
+export type { RecordedDraw } from './done-journal.js';
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';
@@ -40,10 +41,6 @@ export class BetStore {
   private writing: Promise<void> | undefined;
   private failure: StorageError | undefined;
   private closed = false;
-  /** The last write to the done journal: the next one starts after it. */
-  private journal: Promise<void> = Promise.resolve();
-  /** Agencies whose done line is being written: a repeated done waits for it. */
-  private readonly marking = new Map<number, Promise<boolean>>();
   /** Groups written and the batches in them: how much group commit saves. */
   readonly stats = { groups: 0, batches: 0 };
 
@@ -51,24 +48,22 @@ export class BetStore {
     readonly path: string,
     private readonly data: FileHandle,
     private readonly commit: CommitLog,
-    private readonly doneJournal: FileHandle,
+    private readonly journal: DoneJournal,
     private committedLength: number,
     private readonly counts: Map<number, number>,
-    private readonly done: Set<number>,
-    private drawRecord: RecordedDraw | undefined,
     private readonly log: Logger,
   ) {}
 
   static async open(path: string, log: Logger): Promise<BetStore> {
     mkdirSync(dirname(path), { recursive: true });
-    const opened: { close(): Promise<void> }[] = [];
+    const opened: { close(): Promise<unknown> }[] = [];
     try {
       const data = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o644);
       opened.push(data);
       const { log: commit, lengths } = await CommitLog.open(`${path}.commit`);
       opened.push(commit);
-      const doneJournal = await open(`${path}.done`, 'a+');
-      opened.push(doneJournal);
+      const journal = await DoneJournal.open(`${path}.done`);
+      opened.push(journal);
       await syncDirectory(dirname(path));
 
       const length = await BetStore.repair(path, commit, lengths, log);
@@ -80,10 +75,9 @@ export class BetStore {
         else counts.set(agency, (counts.get(agency) ?? 0) + 1);
       });
       if (malformed > 0) log.warn('abrir_almacenamiento', 'fail', { path, malformed_rows: malformed });
-      const { done, draw } = await readDoneJournal(doneJournal);
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
-      log.info('abrir_almacenamiento', 'success', { path, bets: total, agencies: counts.size, done: done.size });
-      return new BetStore(path, data, commit, doneJournal, length, counts, done, draw, log);
+      log.info('abrir_almacenamiento', 'success', { path, bets: total, agencies: counts.size, done: journal.doneCount });
+      return new BetStore(path, data, commit, journal, length, counts, log);
     } catch (err) {
       await Promise.allSettled(opened.map((fh) => fh.close()));
       throw err instanceof StorageError ? err : new StorageError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
@@ -189,55 +183,26 @@ export class BetStore {
   }
 
   isDone(agency: number): boolean {
-    return this.done.has(agency);
+    return this.journal.isDone(agency);
   }
 
   get doneCount(): number {
-    return this.done.size;
+    return this.journal.doneCount;
   }
 
-  /** Appends `line` to the done journal and syncs it, after every journal write asked before it. */
-  private appendJournal(line: string): Promise<void> {
-    const write = this.journal.then(async () => {
-      await this.doneJournal.appendFile(line);
-      await this.doneJournal.datasync();
-    });
-    this.journal = write.catch(() => {});
-    return write;
-  }
-
-  /**
-   * Records that `agency` notified; resolves true for the call that recorded it, false if it
-   * already had. Either way it resolves only once the record is durable: a second done that
-   * arrives while the first is being written waits for it, and isDone/doneCount see the agency
-   * only from then on (the draw never starts over a record that is not on disk).
-   */
-  async markDone(agency: number): Promise<boolean> {
-    if (this.done.has(agency)) return false;
-    const inFlight = this.marking.get(agency);
-    if (inFlight) {
-      await inFlight;
-      return false;
-    }
-    const marking = this.appendJournal(`${agency}\n`)
-      .then(() => {
-        this.done.add(agency);
-        return true;
-      })
-      .finally(() => this.marking.delete(agency));
-    this.marking.set(agency, marking);
-    return marking;
+  /** See DoneJournal.markDone: true for the call that recorded it, once it is durable. */
+  markDone(agency: number): Promise<boolean> {
+    return this.journal.markDone(agency);
   }
 
   /** The draw, if one was recorded (by this process or one before it). */
   get recordedDraw(): RecordedDraw | undefined {
-    return this.drawRecord;
+    return this.journal.recordedDraw;
   }
 
   /** Records that the draw ran, with its totals; durable when it resolves (before any winner is told). */
-  async recordDraw(draw: RecordedDraw): Promise<void> {
-    await this.appendJournal(`draw ${draw.bets} ${draw.winners}\n`);
-    this.drawRecord = draw;
+  recordDraw(draw: RecordedDraw): Promise<void> {
+    return this.journal.recordDraw(draw);
   }
 
   /** Streams the committed rows; see scanLines. */
@@ -250,11 +215,10 @@ export class BetStore {
     if (this.closed) return;
     this.closed = true;
     await this.flush();
-    await this.journal;
     for (const [fh, path] of [
       [this.data, this.path],
       [this.commit, `${this.path}.commit`],
-      [this.doneJournal, `${this.path}.done`],
+      [this.journal, `${this.path}.done`],
     ] as const) {
       await fh.close();
       this.log.info('close', 'success', { resource: 'file', path });
@@ -273,29 +237,6 @@ function dropBytes(buffers: Buffer[], n: number): Buffer[] {
     n = 0;
   }
   return out;
-}
-
-/** The draw as recorded in the journal (`draw <bets> <winners>`): it ran once and is final. */
-export interface RecordedDraw {
-  readonly bets: number;
-  readonly winners: number;
-}
-
-const DRAW_LINE = /^draw (\d+) (\d+)$/;
-
-async function readDoneJournal(fh: FileHandle): Promise<{ done: Set<number>; draw: RecordedDraw | undefined }> {
-  const bytes = await fh.readFile();
-  // A torn last line (no LF) was never acknowledged as durable: cut it so the next append starts clean.
-  const keep = bytes.lastIndexOf(0x0a) + 1;
-  if (keep < bytes.length) await fh.truncate(keep);
-  const done = new Set<number>();
-  let draw: RecordedDraw | undefined;
-  for (const line of bytes.toString('utf8', 0, keep).split('\n')) {
-    if (/^\d+$/.test(line)) done.add(Number(line));
-    const d = DRAW_LINE.exec(line);
-    if (d) draw = { bets: Number(d[1]), winners: Number(d[2]) };
-  }
-  return { done, draw };
 }
 
 async function syncDirectory(dir: string): Promise<void> {

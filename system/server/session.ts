@@ -18,7 +18,7 @@ import {
 } from '../protocol/serializer.js';
 import type { Transport } from '../transport/transport.js';
 import { batchOf } from '../protocol/bet-text.js';
-import { type BatchBets, type Lottery, ShuttingDownError } from './lottery.js';
+import { type BatchBets, DrawFailedError, type Lottery, ShuttingDownError } from './lottery.js';
 
 export interface SessionOptions {
   readonly idleTimeoutMs: number;
@@ -198,7 +198,8 @@ export class Session {
     try {
       documents = await this.lottery.winnersOf(agency);
     } catch (err) {
-      const code = err instanceof ShuttingDownError ? ErrorCode.SHUTTING_DOWN : ErrorCode.STORAGE_FAILURE;
+      // A failed draw stays failed (until an operator repairs the files): DRAW_FAILED is final for the client.
+      const code = err instanceof ShuttingDownError ? ErrorCode.SHUTTING_DOWN : err instanceof DrawFailedError ? ErrorCode.DRAW_FAILED : ErrorCode.STORAGE_FAILURE;
       await this.transport.send(encodeError({ code, message: (err as Error).message }));
       return;
     }

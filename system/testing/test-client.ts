@@ -21,7 +21,7 @@ export function startTestClient(
   overrides: Partial<ClientConfig> = {},
   logger?: Logger,
 ): TestClientRun {
-  const config: ClientConfig = { ...DEFAULT_CLIENT_CONFIG, id, server: { host: '127.0.0.1', port }, loopPeriodMs: 200, ...overrides };
+  const config: ClientConfig = { ...DEFAULT_CLIENT_CONFIG, id, server: { host: '127.0.0.1', port }, retryPeriodMs: 200, ...overrides };
   const sink = new MemorySink();
   // Another logger (the benchmark's) leaves `sink` empty.
   const log = logger ?? new Logger(config.logLevel, sink);

@@ -62,6 +62,8 @@ export interface ContainerSummary {
   readonly exitCode: number;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** The container's main process as this host sees it (0 when it does not run). */
+  readonly pid: number;
 }
 
 export interface NetworkSummary {
@@ -76,12 +78,36 @@ export interface LogLine {
   readonly text: string;
 }
 
+/** A bind mount: a host path at a container path. */
+export interface BindMount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** What a container is created with (it is not started). */
+export interface CreateContainerOptions {
+  readonly name: string;
+  readonly image: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly mounts?: readonly BindMount[];
+  /** A network by name or id, joined with these aliases; or `container:<id>` (its namespace, no aliases). */
+  readonly network: string;
+  readonly aliases?: readonly string[];
+  /** Other entrypoint/command than the image's. */
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
+  readonly capAdd?: readonly string[];
+}
+
 /**
- * Container and network operations testcontainers does not offer (signals, pause, network
- * disconnect, labelled networks, label queries) or that must survive a restart (log following).
- * Containers themselves are created with testcontainers.
+ * Container and network operations: create, start, signals, pause, network disconnect,
+ * labelled networks, label queries, log following (which must survive a restart).
  */
 export interface ContainerClient {
+  /** Creates a container, not started; resolves with its id. */
+  createContainer(options: CreateContainerOptions): Promise<string>;
   inspectContainer(id: string): Promise<ContainerSummary | undefined>;
   killContainer(id: string, signal: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceSeconds` (docker stop). */
@@ -93,6 +119,8 @@ export interface ContainerClient {
   waitContainer(id: string): Promise<number>;
   removeContainer(id: string): Promise<void>;
   listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerSummary[]>;
+  /** Ids of the running containers with these labels: one engine call, no inspect. */
+  runningContainerIds(labels: Readonly<Record<string, string>>): Promise<string[]>;
   /**
    * Follows the container's output line by line (stdout and stderr) from `since` (inclusive,
    * engine time) until the container stops; lines end without their line break.

@@ -1,7 +1,7 @@
 /** The dockerode-backed DockerClient: the image half (DockerodeImages) plus containers and networks. */
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
+import type { ContainerSummary, CreateContainerOptions, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
 import { DockerClientError } from './docker-errors.js';
 import { DockerodeImages, errorText, statusCodeOf } from './dockerode-images.js';
 
@@ -18,6 +18,7 @@ function toSummary(info: ContainerInfo): ContainerSummary {
     exitCode: info.State.ExitCode,
     startedAt: info.State.StartedAt,
     finishedAt: info.State.FinishedAt,
+    pid: info.State.Pid,
   };
 }
 
@@ -41,6 +42,29 @@ async function tolerant(what: string, op: () => Promise<unknown>, tolerated: rea
 export class DockerodeClient extends DockerodeImages implements DockerClient {
   constructor(docker: Dockerode) {
     super(docker);
+  }
+
+  async createContainer(o: CreateContainerOptions): Promise<string> {
+    const shared = o.network.startsWith('container:');
+    try {
+      const container = await this.docker.createContainer({
+        name: o.name,
+        Image: o.image,
+        Env: Object.entries(o.environment ?? {}).map(([k, v]) => `${k}=${v}`),
+        Labels: { ...o.labels },
+        ...(o.entrypoint ? { Entrypoint: [...o.entrypoint] } : {}),
+        ...(o.command ? { Cmd: [...o.command] } : {}),
+        HostConfig: {
+          NetworkMode: o.network,
+          Binds: (o.mounts ?? []).map((m) => `${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`),
+          ...(o.capAdd ? { CapAdd: [...o.capAdd] } : {}),
+        },
+        ...(shared ? {} : { NetworkingConfig: { EndpointsConfig: { [o.network]: { Aliases: [...(o.aliases ?? [])] } } } }),
+      });
+      return container.id;
+    } catch (error) {
+      throw new DockerClientError(`cannot create container ${o.name} (${o.image}): ${errorText(error)}`, { cause: error });
+    }
   }
 
   async inspectContainer(id: string): Promise<ContainerSummary | undefined> {
@@ -94,6 +118,11 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
       if (summary) out.push(summary);
     }
     return out;
+  }
+
+  async runningContainerIds(labels: Readonly<Record<string, string>>): Promise<string[]> {
+    const list = await this.docker.listContainers({ filters: labelFilter(labels) });
+    return list.map((c) => c.Id);
   }
 
   async *followLogs(id: string, since?: string): AsyncIterable<LogLine> {

@@ -1,23 +1,25 @@
 /**
- * One service's container in a run: started with testcontainers, then watched through the
- * DockerClient. Its output goes line by line into the run's timeline (again after a restart,
- * without repeating lines), and each exit becomes a timeline entry
- * `<service> exited with code N`, after the last line it logged.
+ * One service's container in a run, created and watched through the DockerClient. Its output
+ * goes line by line into the run's timeline (again after a restart, without repeating lines),
+ * and each exit becomes a timeline entry `<service> exited with code N`, after the last line it
+ * logged. Created and started apart (a run creates every container, then starts them all);
+ * ready once its ready line is in the timeline.
  */
-import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import type { ContainerClient, ContainerSummary } from '../docker/docker-client.js';
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
 import { LogFollower } from './log-follower.js';
 import type { HarnessLogger } from '../logging/harness-logger.js';
-import { settleWithin } from '../util/settle-within.js';
+import { rejectAfter, settleWithin } from '../util/settle-within.js';
 
 /** The timeline note written when a stopped container is started again (`starting again server`). */
 export const RESTART_NOTE = 'starting again';
 
 /** How long an exit waits for the log stream to deliver the container's last lines. */
 const LOG_DRAIN_MS = 3000;
+/** Lines of a container's log an error quotes. */
+const TAIL_LINES = 10;
 
 export interface StartOptions {
   readonly identity: RunIdentity;
@@ -27,11 +29,15 @@ export interface StartOptions {
   /** A log line that means "ready" (the server's listening line); none: ready once started. */
   readonly readyLine?: RegExp;
   readonly startupTimeoutMs?: number;
-  /** Other entrypoint/command than the image's (mock servers). */
+  /** Other entrypoint/command than the image's (mock servers, the Docker floor's trivial containers). */
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
   /** The harness's own events (the start); silent when absent. */
   readonly logger?: HarnessLogger;
+}
+
+export class ContainerNotReadyError extends Error {
+  override readonly name = 'ContainerNotReadyError';
 }
 
 export class ContainerHandle {
@@ -48,29 +54,77 @@ export class ContainerHandle {
     private readonly docker: ContainerClient,
     private readonly timeline: Timeline,
     private readonly networkName: string,
-    readonly started: StartedTestContainer,
     private readonly readyLine: RegExp | undefined,
+    private readonly options: StartOptions,
+    private readonly image: string,
   ) {}
 
-  static async start(spec: Pick<ServiceSpec, 'name' | 'image' | 'environment' | 'mounts'>, o: StartOptions): Promise<ContainerHandle> {
+  /** Creates the service's container on the run's network (alias: the service name), not started. */
+  static async create(spec: Pick<ServiceSpec, 'name' | 'image' | 'environment' | 'mounts'>, o: StartOptions): Promise<ContainerHandle> {
     const containerName = o.identity.containerName(spec.name);
-    let builder = new GenericContainer(spec.image)
-      .withName(containerName)
-      .withNetworkMode(o.networkName)
-      .withNetworkAliases(spec.name)
-      .withEnvironment({ ...spec.environment })
-      .withBindMounts(spec.mounts.map((m) => ({ source: m.source, target: m.target, mode: m.readOnly ? ('ro' as const) : ('rw' as const) })))
-      .withLabels(o.identity.labels(spec.name))
-      .withStartupTimeout(o.startupTimeoutMs ?? 30_000);
-    if (o.readyLine) builder = builder.withWaitStrategy(Wait.forLogMessage(o.readyLine));
-    if (o.entrypoint) builder = builder.withEntrypoint([...o.entrypoint]);
-    if (o.command) builder = builder.withCommand([...o.command]);
+    const id = await o.docker.createContainer({
+      name: containerName,
+      image: spec.image,
+      environment: spec.environment,
+      labels: o.identity.labels(spec.name),
+      mounts: spec.mounts,
+      network: o.networkName,
+      aliases: [spec.name],
+      ...(o.entrypoint ? { entrypoint: o.entrypoint } : {}),
+      ...(o.command ? { command: o.command } : {}),
+    });
+    return new ContainerHandle(spec.name, id, containerName, o.docker, o.timeline, o.networkName, o.readyLine, o, spec.image);
+  }
+
+  /** Creates, starts and waits until ready; a container that fails any of it is removed, and the error rethrown. */
+  static async start(spec: Pick<ServiceSpec, 'name' | 'image' | 'environment' | 'mounts'>, o: StartOptions): Promise<ContainerHandle> {
+    const handle = await ContainerHandle.create(spec, o);
+    try {
+      await handle.start();
+      await handle.ready();
+      return handle;
+    } catch (err) {
+      await handle.remove().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Starts the created container and begins following its output and waiting for its exit. */
+  async start(): Promise<void> {
     const t = performance.now();
-    const started = await builder.start();
-    o.logger?.info({ service: spec.name, container: containerName, image: spec.image, ms: Math.round(performance.now() - t) }, 'container started');
-    const handle = new ContainerHandle(spec.name, started.getId(), containerName, o.docker, o.timeline, o.networkName, started, o.readyLine);
-    handle.watch();
-    return handle;
+    await this.docker.startContainer(this.id);
+    this.options.logger?.info({ service: this.service, container: this.containerName, image: this.image, ms: Math.round(performance.now() - t) }, 'container started');
+    this.watch();
+  }
+
+  /**
+   * Resolves once the ready line is in the timeline (at once without one); rejects when the
+   * container exits first or the start-up timeout passes, quoting the end of its log.
+   */
+  async ready(timeoutMs = this.options.startupTimeoutMs ?? 30_000): Promise<void> {
+    const ready = this.readyLine;
+    const exit = this.exitWatch;
+    if (!ready || !exit) return;
+    const gaveUp = new AbortController();
+    const line = this.timeline.waitFor({ source: this.service, kind: 'log', where: (e) => ready.test(e.text) }, 1, timeoutMs, gaveUp.signal);
+    const exited = exit.then((code) => {
+      throw new ContainerNotReadyError(`${this.service} exited with code ${code} before it was ready (${ready}); its log ends:\n${this.logTail()}`);
+    });
+    exited.catch(() => {});
+    try {
+      await Promise.race([line, exited]);
+    } catch (err) {
+      if (err instanceof ContainerNotReadyError) throw err;
+      throw new ContainerNotReadyError(`${this.service} was not ready within ${timeoutMs} ms (${ready}); its log ends:\n${this.logTail()}`, { cause: err });
+    } finally {
+      gaveUp.abort();
+      line.catch(() => {});
+    }
+  }
+
+  private logTail(): string {
+    const lines = this.timeline.select({ source: this.service, kind: 'log' }).slice(-TAIL_LINES);
+    return lines.length === 0 ? '  (no output)' : lines.map((e) => `  | ${e.text}`).join('\n');
   }
 
   /** Follows output and waits for the next exit (again after each restart). */
@@ -111,17 +165,7 @@ export class ContainerHandle {
   async waitForExit(timeoutMs = 120_000): Promise<number> {
     const watch = this.exitWatch;
     if (!watch) throw new Error(`${this.service} is not watched`);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        watch,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`${this.service} did not exit within ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return rejectAfter(watch, timeoutMs, () => new Error(`${this.service} did not exit within ${timeoutMs} ms`));
   }
 
   kill(signal: string): Promise<void> {

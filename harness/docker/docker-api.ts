@@ -49,6 +49,11 @@ export interface ImageClient {
   removeImage(ref: string): Promise<boolean>;
 }
 
+export interface FollowOptions {
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+}
+
 /** What the harness needs to know about a container. */
 export interface ContainerSummary {
   readonly id: string;
@@ -117,15 +122,23 @@ export interface ContainerClient {
   unpauseContainer(id: string): Promise<void>;
   /** Resolves with the exit code once the container is not running. */
   waitContainer(id: string): Promise<number>;
+  /**
+   * Tells `onExit` of every exit (the engine's `die` event) of a container with these labels
+   * from now on; resolves once subscribed, with what ends the subscription. The engine sends
+   * `die` once the container's output is all in its log, a few hundred milliseconds before a
+   * wait returns (it waits for the network and mounts to be released too).
+   */
+  watchExits(labels: Readonly<Record<string, string>>, onExit: (id: string, exitCode: number) => void): Promise<() => void>;
   removeContainer(id: string): Promise<void>;
   listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerSummary[]>;
   /** Ids of the running containers with these labels: one engine call, no inspect. */
   runningContainerIds(labels: Readonly<Record<string, string>>): Promise<string[]>;
   /**
    * Follows the container's output line by line (stdout and stderr) from `since` (inclusive,
-   * engine time) until the container stops; lines end without their line break.
+   * engine time) until the container stops, or until `signal` aborts (the lines so far were
+   * given); lines end without their line break.
    */
-  followLogs(id: string, since?: string): AsyncIterable<LogLine>;
+  followLogs(id: string, options?: FollowOptions): AsyncIterable<LogLine>;
   /** A tar stream of `path` inside the container (running or stopped). */
   getArchive(id: string, path: string): Promise<NodeJS.ReadableStream>;
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<NetworkSummary>;

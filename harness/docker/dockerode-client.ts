@@ -1,8 +1,9 @@
 /** The dockerode-backed DockerClient: the image half (DockerodeImages) plus containers and networks. */
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { ContainerSummary, CreateContainerOptions, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
+import type { ContainerSummary, CreateContainerOptions, DockerClient, FollowOptions, LogLine, NetworkSummary } from './docker-api.js';
 import { DockerClientError } from './docker-errors.js';
+import { LineSplitter } from '../logs/line-splitter.js';
 import { DockerodeImages, errorText, statusCodeOf } from './dockerode-images.js';
 
 type ContainerInfo = Awaited<ReturnType<Dockerode.Container['inspect']>>;
@@ -106,6 +107,31 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     }
   }
 
+  async watchExits(labels: Readonly<Record<string, string>>, onExit: (id: string, exitCode: number) => void): Promise<() => void> {
+    const filters = JSON.stringify({ type: ['container'], event: ['die'], label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+    let stream: NodeJS.ReadableStream & { destroy(): void };
+    try {
+      stream = (await this.docker.getEvents({ filters })) as NodeJS.ReadableStream & { destroy(): void };
+    } catch (error) {
+      throw new DockerClientError(`cannot follow the engine's events: ${errorText(error)}`, { cause: error });
+    }
+    const lines = new LineSplitter();
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk.toString('utf8'))) {
+        let event: { id?: unknown; Actor?: { Attributes?: Record<string, string> } };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          continue;
+        }
+        const code = Number(event.Actor?.Attributes?.exitCode);
+        if (typeof event.id === 'string' && Number.isInteger(code)) onExit(event.id, code);
+      }
+    });
+    stream.on('error', () => {});
+    return () => stream.destroy();
+  }
+
   removeContainer(id: string): Promise<void> {
     return tolerant(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true, v: true }), [404, 409]);
   }
@@ -125,14 +151,22 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     return list.map((c) => c.Id);
   }
 
-  async *followLogs(id: string, since?: string): AsyncIterable<LogLine> {
+  async *followLogs(id: string, { since, signal }: FollowOptions = {}): AsyncIterable<LogLine> {
     const sinceSeconds = since === undefined ? 0 : Math.floor(Date.parse(since) / 1000);
     const container = this.docker.getContainer(id);
-    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as NodeJS.ReadableStream;
+    if (signal?.aborted) return;
+    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as NodeJS.ReadableStream & { destroy(): void };
     const merged = new PassThrough();
     this.docker.modem.demuxStream(raw, merged, merged);
+    const stop = (): void => {
+      raw.destroy();
+      merged.end();
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     raw.on('end', () => merged.end());
-    raw.on('error', (err: Error) => merged.destroy(err));
+    raw.on('close', () => merged.end());
+    raw.on('error', (err: Error) => (signal?.aborted ? merged.end() : merged.destroy(err)));
     let partial = '';
     for await (const chunk of merged) {
       const text = partial + (typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'));
@@ -145,7 +179,9 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
         yield parsed;
       }
     }
-    if (partial !== '') yield splitTimestamp(partial);
+    signal?.removeEventListener('abort', stop);
+    // A line cut by an abort may be incomplete: only a stream that ended gives its last piece.
+    if (partial !== '' && !signal?.aborted) yield splitTimestamp(partial);
   }
 
   async getArchive(id: string, path: string): Promise<NodeJS.ReadableStream> {

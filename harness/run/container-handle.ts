@@ -9,6 +9,7 @@ import type { ContainerClient, ContainerSummary } from '../docker/docker-client.
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
+import type { ExitEvents } from './exit-events.js';
 import { LogFollower } from './log-follower.js';
 import type { HarnessLogger } from '../logging/harness-logger.js';
 import { rejectAfter, settleWithin } from '../util/settle-within.js';
@@ -34,6 +35,8 @@ export interface StartOptions {
   readonly command?: readonly string[];
   /** The harness's own events (the start); silent when absent. */
   readonly logger?: HarnessLogger;
+  /** The run's exit events: an exit is seen when the engine announces it, not only when a wait returns. */
+  readonly exits?: ExitEvents;
 }
 
 export class ContainerNotReadyError extends Error {
@@ -129,20 +132,24 @@ export class ContainerHandle {
 
   /** Follows output and waits for the next exit (again after each restart). */
   private watch(): void {
+    const stopFollowing = new AbortController();
     this.following = (async () => {
       try {
         // The whole log each time: the follower skips what it passed on before a restart.
-        await this.follower.follow(this.docker.followLogs(this.id));
+        await this.follower.follow(this.docker.followLogs(this.id, { signal: stopFollowing.signal }));
       } catch (err) {
         this.timeline.add({ at: Date.now(), source: 'harness', kind: 'note', text: `log stream of ${this.service} failed: ${(err as Error).message}`, event: undefined });
       }
     })();
     this.exitWatch = (async () => {
-      const code = await this.docker.waitContainer(this.id);
+      const announced = this.options.exits?.exit(this.id, this.exits + 1);
+      const code = await (announced ? Promise.race([this.docker.waitContainer(this.id), announced]) : this.docker.waitContainer(this.id));
+      // Once the container stopped its log is complete, but a follow stream may still lag behind
+      // it (the engine ends it a while after the exit) or even end without the last lines (seen
+      // on a loaded engine): it is stopped, and the whole log is read once more; the follower,
+      // which counts positions, passes on only the lines it lacks.
+      stopFollowing.abort();
       await settleWithin(this.following, LOG_DRAIN_MS);
-      // A follow stream can end before the container's last lines reach it (seen on a loaded
-      // engine): once it stopped, its whole log is read again and the follower, which counts
-      // positions, passes on only the lines it lacks.
       await settleWithin(this.follower.follow(this.docker.followLogs(this.id)).catch(() => {}), LOG_DRAIN_MS);
       this.lastExitCode = code;
       this.exits++;

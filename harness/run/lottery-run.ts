@@ -25,7 +25,8 @@ import {
   type ServerIniConfig,
   writeRunConfigs,
 } from './run-config.js';
-import { RunIdentity } from './run-identity.js';
+import { ExitEvents } from './exit-events.js';
+import { LABEL_RUN_ID, RunIdentity } from './run-identity.js';
 import { planServices } from './run-plan.js';
 import { cleanupStaleRuns, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
 import { StartedLotteryRun } from './started-lottery-run.js';
@@ -162,6 +163,7 @@ export class LotteryRun {
     const timeline = new Timeline(logger);
     const started: ContainerHandle[] = [];
     let networkId: string | undefined;
+    let exits: ExitEvents | undefined;
     try {
       const configs = writeRunConfigs(
         dir,
@@ -178,7 +180,8 @@ export class LotteryRun {
         clientEnv: this.clientEnv,
       });
       networkId = (await docker.createNetwork(identity.networkName, identity.labels())).id;
-      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, ...(this.command ? { command: this.command } : {}) };
+      exits = await ExitEvents.subscribe(docker, { [LABEL_RUN_ID]: identity.runId });
+      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, exits, ...(this.command ? { command: this.command } : {}) };
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
       // Every container is created first, then all are started together (the server first in
@@ -203,9 +206,11 @@ export class LotteryRun {
         netToolsImage: images.netTools.tag,
         handles,
         logger,
+        exits,
       });
     } catch (err) {
       await Promise.allSettled(started.map((h) => h.remove()));
+      exits?.stop();
       if (networkId) await docker.removeNetwork(networkId).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
       timeline.close('the run failed to start');

@@ -29,6 +29,7 @@ import { LABEL_RUN_ID, type RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
 import type { HarnessLogger } from '../logging/harness-logger.js';
+import type { ExitEvents } from './exit-events.js';
 
 export interface RunParts {
   readonly identity: RunIdentity;
@@ -42,6 +43,8 @@ export interface RunParts {
   readonly netToolsImage: string;
   readonly handles: readonly ContainerHandle[];
   readonly logger?: HarnessLogger;
+  /** The run's exit events (see exit-events.ts); stopped with the run. */
+  readonly exits?: ExitEvents;
 }
 
 export class UnknownServiceError extends Error {
@@ -168,7 +171,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   ): Promise<ContainerHandle> {
     const handle = await ContainerHandle.start(
       { name: service, image, environment: {}, mounts: [] },
-      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, logger: this.parts.logger, ...options },
+      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, logger: this.parts.logger, exits: this.parts.exits, ...options },
     );
     this.extras.push(handle);
     return handle;
@@ -232,6 +235,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
       // Anything else of this run (a network-shaping helper left by a failed test), by label.
       const others = await this.parts.docker.listContainers({ [LABEL_RUN_ID]: this.id }).catch(() => []);
       await Promise.allSettled(others.map((c) => this.parts.docker.removeContainer(c.id)));
+      this.parts.exits?.stop();
       this.timeline.close('the run was stopped');
       await this.parts.docker.removeNetwork(this.parts.networkId).catch(() => {});
       rmSync(this.parts.dir, { recursive: true, force: true });

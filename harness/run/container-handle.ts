@@ -179,10 +179,19 @@ export class ContainerHandle {
     return this.docker.killContainer(this.id, signal);
   }
 
-  /** docker stop: SIGTERM, then SIGKILL after the grace period; resolves with the exit code. */
+  /**
+   * What `docker stop` does (SIGTERM, then SIGKILL after the grace period), done here: the exit
+   * is seen at the engine's die event, without waiting for the engine to release the container's
+   * network as a stop call would. Resolves with the exit code.
+   */
   async stop(graceSeconds: number): Promise<number> {
-    await this.docker.stopContainer(this.id, graceSeconds);
-    return this.waitForExit((graceSeconds + 10) * 1000);
+    await this.docker.killContainer(this.id, 'SIGTERM');
+    try {
+      return await this.waitForExit(graceSeconds * 1000);
+    } catch {
+      await this.docker.killContainer(this.id, 'SIGKILL');
+      return this.waitForExit(10_000);
+    }
   }
 
   /** Stops (SIGTERM with a grace period) and starts again; output keeps flowing into the timeline. */

@@ -226,6 +226,14 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     }
   }
 
+  /**
+   * Removes the client containers that have exited (their logs are all in the timeline), while
+   * the rest of the run goes on; stop() removes whatever is left.
+   */
+  async removeExitedClients(): Promise<void> {
+    await Promise.allSettled(this.clients.filter((c) => c.exitCode !== undefined).map((c) => c.remove()));
+  }
+
   /** Removes every container, the network and the run folder. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../checker/check-result.js';
 import { Datasets, type PreparedDataset, preloadValidBets } from '../datasets/datasets.js';
 import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
-import type { RunResult } from '../results/run-result.js';
+import { parseBetsCsv, type RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
 import { type HarnessLogger, silentLogger, stderrLogger } from '../logging/harness-logger.js';
 import { cleanupStaleRuns } from '../run/stale-cleanup.js';
@@ -178,6 +178,7 @@ class RunCommand {
     const errors: string[] = [];
     let result: RunResult | undefined;
     let check: CheckResult | undefined;
+    let removal: Promise<void> | undefined;
     try {
       const nemesis = this.seed === undefined ? undefined : planNemesis(run, this.seed, this.options.faults, (l) => this.note(l));
       const initial = initialProgress(run.clients.map((c) => ({ agency: agencyOf(run, c.service), service: c.service, total: dataset.agencies.find((a) => a.agency === agencyOf(run, c.service))?.bets })));
@@ -207,7 +208,11 @@ class RunCommand {
       this.d.serverStop = span(t, now());
       await clientsRemoved;
       try {
-        result = await run.result();
+        const betsCsv = await run.copyBetsCsv();
+        // Unless a report or the artifacts want the server's files, the engine has nothing more
+        // to give: the run's containers and network go while bets.csv is read and checked.
+        if (this.options.report === undefined && this.options.artifacts === undefined) removal = this.remove(run);
+        result = await run.result(await parseBetsCsv(betsCsv));
       } catch (err) {
         errors.push(`the results could not be collected: ${describeError(err)}`);
       }
@@ -225,9 +230,7 @@ class RunCommand {
       }
     } finally {
       this.view?.finish();
-      t = now();
-      await run.stop();
-      this.d.cleanup = span(t, now());
+      await (removal ?? this.remove(run));
     }
     const times = result?.times;
     this.d.system = span(times?.firstConnect, times?.lastWinners);
@@ -235,6 +238,13 @@ class RunCommand {
     this.d.drawWait = span(times?.lastBatch, times?.draw);
     this.d.winners = span(times?.draw, times?.lastWinners);
     return { run, result, check, errors };
+  }
+
+  /** Removes the run (its containers, network and folder), timed as the clean-up. */
+  private async remove(run: StartedLotteryRun): Promise<void> {
+    const t = now();
+    await run.stop();
+    this.d.cleanup = span(t, now());
   }
 
   /** The exactly-once checker, once every fault is healed and the server stopped; not without clients. */

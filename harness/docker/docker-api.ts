@@ -52,6 +52,8 @@ export interface ImageClient {
 export interface FollowOptions {
   readonly since?: string;
   readonly signal?: AbortSignal;
+  /** Only the last lines (of a stopped container: its log's end, read at once). */
+  readonly tail?: number;
 }
 
 /** What the harness needs to know about a container. */
@@ -104,6 +106,8 @@ export interface CreateContainerOptions {
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
   readonly capAdd?: readonly string[];
+  /** The engine's log driver for the container and its options (default: the engine's own). */
+  readonly log?: { readonly driver: string; readonly options?: Readonly<Record<string, string>> };
 }
 
 /**

@@ -59,6 +59,7 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
           NetworkMode: o.network,
           Binds: (o.mounts ?? []).map((m) => `${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`),
           ...(o.capAdd ? { CapAdd: [...o.capAdd] } : {}),
+          ...(o.log ? { LogConfig: { Type: o.log.driver, Config: { ...o.log.options } } } : {}),
         },
         ...(shared ? {} : { NetworkingConfig: { EndpointsConfig: { [o.network]: { Aliases: [...(o.aliases ?? [])] } } } }),
       });
@@ -151,11 +152,11 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     return list.map((c) => c.Id);
   }
 
-  async *followLogs(id: string, { since, signal }: FollowOptions = {}): AsyncIterable<LogLine> {
+  async *followLogs(id: string, { since, signal, tail }: FollowOptions = {}): AsyncIterable<LogLine> {
     const sinceSeconds = since === undefined ? 0 : Math.floor(Date.parse(since) / 1000);
     const container = this.docker.getContainer(id);
     if (signal?.aborted) return;
-    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as NodeJS.ReadableStream & { destroy(): void };
+    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds, ...(tail === undefined ? {} : { tail }) })) as NodeJS.ReadableStream & { destroy(): void };
     const merged = new PassThrough();
     this.docker.modem.demuxStream(raw, merged, merged);
     const stop = (): void => {

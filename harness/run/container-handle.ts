@@ -5,7 +5,7 @@
  * logged. Created and started apart (a run creates every container, then starts them all);
  * ready once its ready line is in the timeline.
  */
-import type { ContainerClient, ContainerSummary } from '../docker/docker-client.js';
+import type { ContainerClient, ContainerSummary, LogLine } from '../docker/docker-client.js';
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
@@ -19,6 +19,15 @@ export const RESTART_NOTE = 'starting again';
 
 /** How long an exit waits for the log stream to deliver the container's last lines. */
 const LOG_DRAIN_MS = 3000;
+/**
+ * The engine's `local` log driver for a run's containers: following a log costs the engine about
+ * half the CPU json-file does (measured here: 16 µs a line against 29), and a 20× run's
+ * containers log 31,000 lines while the system runs on the same cores. One file, never rotated
+ * (a rotated-away line would be lost to the exit's catch-up and to the checker).
+ */
+const RUN_LOG_DRIVER = { driver: 'local', options: { 'max-size': '10g', 'max-file': '1', compress: 'false' } };
+/** Lines of a container's log read at its exit, to catch up on what its follow stream missed. */
+const EXIT_TAIL_LINES = 64;
 /** Lines of a container's log an error quotes. */
 const TAIL_LINES = 10;
 
@@ -73,6 +82,7 @@ export class ContainerHandle {
       mounts: spec.mounts,
       network: o.networkName,
       aliases: [spec.name],
+      log: RUN_LOG_DRIVER,
       ...(o.entrypoint ? { entrypoint: o.entrypoint } : {}),
       ...(o.command ? { command: o.command } : {}),
     });
@@ -146,17 +156,24 @@ export class ContainerHandle {
       const code = await (announced ? Promise.race([this.docker.waitContainer(this.id), announced]) : this.docker.waitContainer(this.id));
       // Once the container stopped its log is complete, but a follow stream may still lag behind
       // it (the engine ends it a while after the exit) or even end without the last lines (seen
-      // on a loaded engine): it is stopped, and the whole log is read once more; the follower,
-      // which counts positions, passes on only the lines it lacks.
+      // on a loaded engine): it is stopped, and the log's end is read once more; the follower
+      // passes on only the lines it lacks (from the whole log when the end does not say).
       stopFollowing.abort();
       await settleWithin(this.following, LOG_DRAIN_MS);
-      await settleWithin(this.follower.follow(this.docker.followLogs(this.id)).catch(() => {}), LOG_DRAIN_MS);
+      await settleWithin(this.catchUp().catch(() => {}), LOG_DRAIN_MS);
       this.lastExitCode = code;
       this.exits++;
       this.timeline.add({ at: Date.now(), source: this.service, kind: 'exit', text: `${this.service} exited with code ${code}`, event: undefined, exitCode: code });
       return code;
     })();
     this.exitWatch.catch(() => {});
+  }
+
+  /** After an exit: the lines of the log's end the follow stream did not give, else the whole log read again. */
+  private async catchUp(): Promise<void> {
+    const tail: LogLine[] = [];
+    for await (const line of this.docker.followLogs(this.id, { tail: EXIT_TAIL_LINES })) tail.push(line);
+    if (!this.follower.catchUp(tail, EXIT_TAIL_LINES)) await this.follower.follow(this.docker.followLogs(this.id));
   }
 
   /** The code of the last exit, undefined while it has never exited. */

@@ -177,14 +177,19 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     return handle;
   }
 
-  /** bets.csv as it is now, copied out of the server container (running or stopped). */
-  async storedBets(): Promise<StoredBets> {
+  /** bets.csv's text as it is now, copied out of the server container (running or stopped). */
+  async copyBetsCsv(): Promise<string> {
     const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
-    return await parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
+    return (await readSingleFile(archive)).toString('utf8');
   }
 
-  /** What the run produced so far: per agency reports, bets.csv, phase times, fail lines. */
-  async result(): Promise<RunResult> {
+  /** bets.csv as it is now, read with csv-parse. */
+  async storedBets(): Promise<StoredBets> {
+    return parseBetsCsv(await this.copyBetsCsv());
+  }
+
+  /** What the run produced so far: per agency reports, bets.csv (read now unless given), phase times, fail lines. */
+  async result(stored?: StoredBets): Promise<RunResult> {
     const agencies = this.clients.map((c) => ({
       agency: Number(this.parts.plan.find((s) => s.name === c.service)?.environment.CLI_ID),
       service: c.service,
@@ -195,7 +200,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
     return {
       agencies,
       serverExitCode: this.server.exitCode,
-      stored: await this.storedBets(),
+      stored: stored ?? (await this.storedBets()),
       times: phaseTimes(this.timeline),
       failLines: failLines(this.timeline),
     };

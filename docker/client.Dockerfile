@@ -13,4 +13,4 @@ WORKDIR /app
 COPY client.js /app/client.js
 # Exec form and no entrypoint script: node is PID 1 and gets `docker stop`'s SIGTERM itself.
 ENTRYPOINT []
-CMD ["node", "/app/client.js"]
+CMD ["node", "--max-semi-space-size=1", "/app/client.js"]

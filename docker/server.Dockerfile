@@ -15,4 +15,4 @@ COPY server.js /app/server.js
 EXPOSE 12345
 # Exec form and no entrypoint script: node is PID 1 and gets `docker stop`'s SIGTERM itself.
 ENTRYPOINT []
-CMD ["node", "/app/server.js"]
+CMD ["node", "--max-semi-space-size=1", "/app/server.js"]

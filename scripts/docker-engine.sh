@@ -23,9 +23,10 @@ START_TIMEOUT_S="${TP0_DOCKERD_START_TIMEOUT:-60}"
 STOP_TIMEOUT_S="${TP0_DOCKERD_STOP_TIMEOUT:-30}"
 # Packages the testbed needs besides the engine: compose v1 for the compose scenario,
 # a static busybox for the local netcat-tester base image, iptables and iproute2 for the
-# local net-tools base (packet loss, bandwidth), chromium to render the timeline report,
-# tini (tini-static: docker-init of the swarm node image, harness/swarm/node-image.ts).
-EXTRA_PACKAGES=(docker-compose busybox-static iproute2 iptables chromium tini)
+# local net-tools base (packet loss, bandwidth), tini (tini-static: docker-init of the swarm
+# node image, harness/swarm/node-image.ts). Chromium is not one: scripts/browser.sh installs it
+# for the tests that render the timeline report.
+EXTRA_PACKAGES=(docker-compose busybox-static iproute2 iptables tini)
 
 # `docker compose` (v2): Debian bookworm ships only docker-compose 1.29. Debian trixie's
 # docker-compose package holds the v2 CLI plugin (it needs only libc >= 2.34); it is fetched
@@ -36,30 +37,12 @@ COMPOSE_SOURCE="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] h
 say() { printf 'docker-engine: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
+# shellcheck source=apt.sh
+source "$(dirname "$0")/apt.sh"
+
 engine_answers() {
   command -v docker >/dev/null 2>&1 || return 1
   timeout 10 docker info >/dev/null 2>&1
-}
-
-is_root() { [ "$(id -u)" = "0" ]; }
-is_debian() { [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; }
-
-package_installed() {
-  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
-}
-
-apt_install() {
-  # apt-get update only when the package lists were never fetched (a fresh machine).
-  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
-    say "running apt-get update"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
-  fi
-  say "installing with apt-get: $*"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2; then
-    say "apt-get install failed; refreshing package lists and trying once more"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2 || die "apt-get install $* failed"
-  fi
 }
 
 # Installs the helper packages that are missing, when we may (root on Debian).

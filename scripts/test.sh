@@ -14,6 +14,7 @@ npm run --silent depcheck
 echo "test: unit and integration tests, Node only (vitest project unit)" >&2
 npx vitest run --project unit
 echo "test: tests that need a Docker engine or Chromium (vitest project engine)" >&2
+bash scripts/browser.sh
 npx vitest run --project engine
 echo "test: Docker scenarios (vitest project scenarios)" >&2
 npx vitest run --project scenarios

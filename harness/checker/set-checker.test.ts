@@ -73,6 +73,16 @@ describe('the exactly-once checker, a pure function of rows, log events and vali
     expect(result.conditions.find((c) => c.name.includes('acknowledged'))).toMatchObject({ ok: false, detail: 'client1: 2 of 4' });
   });
 
+  it('counts bets the server confirmed by status after a crash (reanudar) as acknowledged: their answers were lost, they are not sent again', async () => {
+    const resumed = [...events({ client1: 2, client2: 2 }), event('client1', 'reanudar', { apuestas_guardadas: '4' }, 'in_progress')];
+    const result = await check([...ROWS_1, ...ROWS_2], resumed);
+    expect(result.valid).toBe(true);
+    expect(result.acknowledged).toBe(6);
+    // The same status lines do not hide a loss: what the server said it stored must be there.
+    const lost = await check([...ROWS_1.slice(0, 3), ...ROWS_2], resumed);
+    expect(set(lost, 'lost')).toMatchObject({ count: 1 });
+  });
+
   it('finds an unexpected row and a duplicated one (identity is the whole row plus the agency)', async () => {
     const result = await check([...ROWS_1, ...ROWS_2, '2,Ana,Pérez,30111222,1990-01-02,7574', '2,Juan,Paz,41000000,1970-07-07,9999']);
     expect(set(result, 'unexpected')).toMatchObject({ count: 1, examples: ['2,Ana,Pérez,30111222,1990-01-02,7574'] });

@@ -82,12 +82,20 @@ function add(set: Multiset, key: BetKey, n = 1): void {
   set.set(key, (set.get(key) ?? 0) + n);
 }
 
-/** How many bets the client `service` saw acknowledged: the largest `enviadas` it logged (across restarts). */
+/**
+ * How many bets the client `service` saw acknowledged, across restarts: the largest count the
+ * server confirmed to it, by a batch's answer (`apuestas_enviadas … enviadas: N`) or by the
+ * status that opens a connection (`reanudar … apuestas_guardadas: N`: after a server crash, the
+ * batches whose answers were lost are confirmed stored that way, and are not sent again).
+ */
 export function acknowledgedCount(events: readonly LogRecord[], service: string): number {
   let max = 0;
   for (const e of events) {
-    if (e.source !== service || e.action !== 'apuestas_enviadas' || e.result !== 'success') continue;
-    const n = Number(e.details.enviadas);
+    if (e.source !== service) continue;
+    const n =
+      e.action === 'apuestas_enviadas' && e.result === 'success' ? Number(e.details.enviadas)
+      : e.action === 'reanudar' && e.result === 'in_progress' ? Number(e.details.apuestas_guardadas)
+      : NaN;
     if (Number.isFinite(n) && n > max) max = n;
   }
   return max;

@@ -9,9 +9,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { CheckResult } from '../checker/check-result.js';
-import { Datasets, type PreparedDataset } from '../datasets/datasets.js';
+import { Datasets, type PreparedDataset, preloadValidBets } from '../datasets/datasets.js';
 import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
-import type { RunResult } from '../results/run-result.js';
+import { parseBetsCsv, type RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
 import { type HarnessLogger, silentLogger, stderrLogger } from '../logging/harness-logger.js';
 import { cleanupStaleRuns } from '../run/stale-cleanup.js';
@@ -50,6 +50,8 @@ const span = (from: number | undefined, to: number | undefined): number | null =
 
 /** The final stop of the server (not a fault): docker stop with this grace period. */
 const SERVER_STOP_GRACE_SECONDS = 10;
+/** Datasets up to this many bets are read for the checker while the run starts (the classic set, 100 × 2,000). */
+const PRELOAD_MAX_BETS = 250_000;
 
 function emptyDurations(): MutableDurations {
   return { total: null, system: null, engineCheck: null, images: null, dataset: null, startup: null, sending: null, drawWait: null, winners: null, clients: null, serverStop: null, check: null, cleanup: null };
@@ -166,6 +168,9 @@ class RunCommand {
       .withLogger(this.logger);
     if (batchMax !== undefined) builder = builder.withClientConfig({ batch: { maxAmount: batchMax } });
     this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
+    // The checker's reading of a small dataset overlaps the containers' start; a big one would
+    // take the CPU from the system under test, so it waits for the checker.
+    if (clients > 0 && dataset.totalBets <= PRELOAD_MAX_BETS) preloadValidBets(dataset);
     const began = now();
     let t = began;
     const run = await this.guard.start(startRun(builder, this.options.swarm, (l) => this.note(l)));
@@ -174,6 +179,7 @@ class RunCommand {
     const errors: string[] = [];
     let result: RunResult | undefined;
     let check: CheckResult | undefined;
+    let removal: Promise<void> | undefined;
     try {
       const nemesis = this.seed === undefined ? undefined : planNemesis(run, this.seed, this.options.faults, (l) => this.note(l));
       const initial = initialProgress(run.clients.map((c) => ({ agency: agencyOf(run, c.service), service: c.service, total: dataset.agencies.find((a) => a.agency === agencyOf(run, c.service))?.bets })));
@@ -192,6 +198,8 @@ class RunCommand {
       this.view.finish(run.timeline.entries);
       if (this.guard.interrupted) return { run, result, errors };
       t = now();
+      // The clients are done: their containers go while the server stops.
+      const clientsRemoved = run.removeExitedClients();
       try {
         // The end of the run, not a fault: the report shows no unhealed SIGTERM.
         await run.server.stop(SERVER_STOP_GRACE_SECONDS);
@@ -199,8 +207,13 @@ class RunCommand {
         errors.push(`stopping the server failed: ${describeError(err)}`);
       }
       this.d.serverStop = span(t, now());
+      await clientsRemoved;
       try {
-        result = await run.result();
+        const betsCsv = await run.copyBetsCsv();
+        // Unless a report or the artifacts want the server's files, the engine has nothing more
+        // to give: the run's containers and network go while bets.csv is read and checked.
+        if (this.options.report === undefined && this.options.artifacts === undefined) removal = this.remove(run);
+        result = await run.result(await parseBetsCsv(betsCsv));
       } catch (err) {
         errors.push(`the results could not be collected: ${describeError(err)}`);
       }
@@ -218,9 +231,7 @@ class RunCommand {
       }
     } finally {
       this.view?.finish();
-      t = now();
-      await run.stop();
-      this.d.cleanup = span(t, now());
+      await (removal ?? this.remove(run));
     }
     const times = result?.times;
     this.d.system = span(times?.firstConnect, times?.lastWinners);
@@ -228,6 +239,13 @@ class RunCommand {
     this.d.drawWait = span(times?.lastBatch, times?.draw);
     this.d.winners = span(times?.draw, times?.lastWinners);
     return { run, result, check, errors };
+  }
+
+  /** Removes the run (its containers, network and folder), timed as the clean-up. */
+  private async remove(run: StartedRun): Promise<void> {
+    const t = now();
+    await run.stop();
+    this.d.cleanup = span(t, now());
   }
 
   /** The exactly-once checker, once every fault is healed and the server stopped; not without clients. */

@@ -49,6 +49,13 @@ export interface ImageClient {
   removeImage(ref: string): Promise<boolean>;
 }
 
+export interface FollowOptions {
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+  /** Only the last lines (of a stopped container: its log's end, read at once). */
+  readonly tail?: number;
+}
+
 /** What the harness needs to know about a container. */
 export interface ContainerSummary {
   readonly id: string;
@@ -62,6 +69,8 @@ export interface ContainerSummary {
   readonly exitCode: number;
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** The container's main process as this host sees it (0 when it does not run). */
+  readonly pid: number;
 }
 
 export interface NetworkSummary {
@@ -76,10 +85,34 @@ export interface LogLine {
   readonly text: string;
 }
 
+/** A bind mount: a host path at a container path. */
+export interface BindMount {
+  readonly source: string;
+  readonly target: string;
+  readonly readOnly: boolean;
+}
+
+/** What a container is created with (it is not started). */
+export interface CreateContainerOptions {
+  readonly name: string;
+  readonly image: string;
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly mounts?: readonly BindMount[];
+  /** A network by name or id, joined with these aliases; or `container:<id>` (its namespace, no aliases). */
+  readonly network: string;
+  readonly aliases?: readonly string[];
+  /** Other entrypoint/command than the image's. */
+  readonly entrypoint?: readonly string[];
+  readonly command?: readonly string[];
+  readonly capAdd?: readonly string[];
+  /** The engine's log driver for the container and its options (default: the engine's own). */
+  readonly log?: { readonly driver: string; readonly options?: Readonly<Record<string, string>> };
+}
+
 /**
- * Container and network operations testcontainers does not offer (signals, pause, network
- * disconnect, labelled networks, label queries) or that must survive a restart (log following).
- * Containers themselves are created with testcontainers.
+ * Container and network operations: create, start, signals, pause, network disconnect,
+ * labelled networks, label queries, log following (which must survive a restart).
  */
 /** A container to create, as the Engine API's create body has it (HostConfig as the API names its fields). */
 export interface ContainerCreateSpec {
@@ -93,8 +126,10 @@ export interface ContainerCreateSpec {
 }
 
 export interface ContainerClient {
-  /** Creates a container (not started); its id. */
-  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  /** Creates a container, not started; resolves with its id. */
+  createContainer(options: CreateContainerOptions): Promise<string>;
+  /** Creates a container (not started) from the Engine API's own create body (a swarm node); its id. */
+  createContainerFromSpec(spec: ContainerCreateSpec): Promise<string>;
   /** The container's IPv4 address on `network` (none when it is not attached). */
   containerAddress(id: string, network: string): Promise<string | undefined>;
   inspectContainer(id: string): Promise<ContainerSummary | undefined>;
@@ -106,13 +141,23 @@ export interface ContainerClient {
   unpauseContainer(id: string): Promise<void>;
   /** Resolves with the exit code once the container is not running. */
   waitContainer(id: string): Promise<number>;
+  /**
+   * Tells `onExit` of every exit (the engine's `die` event) of a container with these labels
+   * from now on; resolves once subscribed, with what ends the subscription. The engine sends
+   * `die` once the container's output is all in its log, a few hundred milliseconds before a
+   * wait returns (it waits for the network and mounts to be released too).
+   */
+  watchExits(labels: Readonly<Record<string, string>>, onExit: (id: string, exitCode: number) => void): Promise<() => void>;
   removeContainer(id: string): Promise<void>;
   listContainers(labels: Readonly<Record<string, string>>): Promise<ContainerSummary[]>;
+  /** Ids of the running containers with these labels: one engine call, no inspect. */
+  runningContainerIds(labels: Readonly<Record<string, string>>): Promise<string[]>;
   /**
    * Follows the container's output line by line (stdout and stderr) from `since` (inclusive,
-   * engine time) until the container stops; lines end without their line break.
+   * engine time) until the container stops, or until `signal` aborts (the lines so far were
+   * given); lines end without their line break.
    */
-  followLogs(id: string, since?: string): AsyncIterable<LogLine>;
+  followLogs(id: string, options?: FollowOptions): AsyncIterable<LogLine>;
   /** A tar stream of `path` inside the container (running or stopped). */
   getArchive(id: string, path: string): Promise<NodeJS.ReadableStream>;
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<NetworkSummary>;

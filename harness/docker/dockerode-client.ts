@@ -1,8 +1,9 @@
 /** The dockerode-backed DockerClient: the image half (DockerodeImages) plus containers and networks. */
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { ContainerCreateSpec, ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
+import type { ContainerCreateSpec, ContainerSummary, CreateContainerOptions, DockerClient, FollowOptions, LogLine, NetworkSummary } from './docker-api.js';
 import { DockerClientError } from './docker-errors.js';
+import { LineSplitter } from '../logs/line-splitter.js';
 import { DockerodeImages, errorText, statusCodeOf } from './dockerode-images.js';
 
 type ContainerInfo = Awaited<ReturnType<Dockerode.Container['inspect']>>;
@@ -18,6 +19,7 @@ function toSummary(info: ContainerInfo): ContainerSummary {
     exitCode: info.State.ExitCode,
     startedAt: info.State.StartedAt,
     finishedAt: info.State.FinishedAt,
+    pid: info.State.Pid,
   };
 }
 
@@ -43,6 +45,30 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     super(docker);
   }
 
+  async createContainer(o: CreateContainerOptions): Promise<string> {
+    const shared = o.network.startsWith('container:');
+    try {
+      const container = await this.docker.createContainer({
+        name: o.name,
+        Image: o.image,
+        Env: Object.entries(o.environment ?? {}).map(([k, v]) => `${k}=${v}`),
+        Labels: { ...o.labels },
+        ...(o.entrypoint ? { Entrypoint: [...o.entrypoint] } : {}),
+        ...(o.command ? { Cmd: [...o.command] } : {}),
+        HostConfig: {
+          NetworkMode: o.network,
+          Binds: (o.mounts ?? []).map((m) => `${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`),
+          ...(o.capAdd ? { CapAdd: [...o.capAdd] } : {}),
+          ...(o.log ? { LogConfig: { Type: o.log.driver, Config: { ...o.log.options } } } : {}),
+        },
+        ...(shared ? {} : { NetworkingConfig: { EndpointsConfig: { [o.network]: { Aliases: [...(o.aliases ?? [])] } } } }),
+      });
+      return container.id;
+    } catch (error) {
+      throw new DockerClientError(`cannot create container ${o.name} (${o.image}): ${errorText(error)}`, { cause: error });
+    }
+  }
+
   async inspectContainer(id: string): Promise<ContainerSummary | undefined> {
     try {
       return toSummary(await this.docker.getContainer(id).inspect());
@@ -61,7 +87,7 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     return tolerant(`stop ${id}`, () => this.docker.getContainer(id).stop({ t: graceSeconds }));
   }
 
-  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+  async createContainerFromSpec(spec: ContainerCreateSpec): Promise<string> {
     try {
       const container = await this.docker.createContainer({
         name: spec.name,
@@ -106,6 +132,31 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     }
   }
 
+  async watchExits(labels: Readonly<Record<string, string>>, onExit: (id: string, exitCode: number) => void): Promise<() => void> {
+    const filters = JSON.stringify({ type: ['container'], event: ['die'], label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) });
+    let stream: NodeJS.ReadableStream & { destroy(): void };
+    try {
+      stream = (await this.docker.getEvents({ filters })) as NodeJS.ReadableStream & { destroy(): void };
+    } catch (error) {
+      throw new DockerClientError(`cannot follow the engine's events: ${errorText(error)}`, { cause: error });
+    }
+    const lines = new LineSplitter();
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk.toString('utf8'))) {
+        let event: { id?: unknown; Actor?: { Attributes?: Record<string, string> } };
+        try {
+          event = JSON.parse(line) as typeof event;
+        } catch {
+          continue;
+        }
+        const code = Number(event.Actor?.Attributes?.exitCode);
+        if (typeof event.id === 'string' && Number.isInteger(code)) onExit(event.id, code);
+      }
+    });
+    stream.on('error', () => {});
+    return () => stream.destroy();
+  }
+
   removeContainer(id: string): Promise<void> {
     return tolerant(`remove ${id}`, () => this.docker.getContainer(id).remove({ force: true, v: true }), [404, 409]);
   }
@@ -120,14 +171,27 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     return out;
   }
 
-  async *followLogs(id: string, since?: string): AsyncIterable<LogLine> {
+  async runningContainerIds(labels: Readonly<Record<string, string>>): Promise<string[]> {
+    const list = await this.docker.listContainers({ filters: labelFilter(labels) });
+    return list.map((c) => c.Id);
+  }
+
+  async *followLogs(id: string, { since, signal, tail }: FollowOptions = {}): AsyncIterable<LogLine> {
     const sinceSeconds = since === undefined ? 0 : Math.floor(Date.parse(since) / 1000);
     const container = this.docker.getContainer(id);
-    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds })) as NodeJS.ReadableStream;
+    if (signal?.aborted) return;
+    const raw = (await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, since: sinceSeconds, ...(tail === undefined ? {} : { tail }) })) as NodeJS.ReadableStream & { destroy(): void };
     const merged = new PassThrough();
     this.docker.modem.demuxStream(raw, merged, merged);
+    const stop = (): void => {
+      raw.destroy();
+      merged.end();
+    };
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
     raw.on('end', () => merged.end());
-    raw.on('error', (err: Error) => merged.destroy(err));
+    raw.on('close', () => merged.end());
+    raw.on('error', (err: Error) => (signal?.aborted ? merged.end() : merged.destroy(err)));
     let partial = '';
     try {
       for await (const chunk of merged) {
@@ -141,10 +205,12 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
           yield parsed;
         }
       }
-      if (partial !== '') yield splitTimestamp(partial);
+      // A line cut by an abort may be incomplete: only a stream that ended gives its last piece.
+      if (partial !== '' && !signal?.aborted) yield splitTimestamp(partial);
     } finally {
+      signal?.removeEventListener('abort', stop);
       // A consumer that stops early ends the engine's log stream too.
-      (raw as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      raw.destroy();
     }
   }
 

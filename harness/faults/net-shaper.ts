@@ -18,12 +18,8 @@
  *   no ifb or mirred, egress only (`directions` says which).
  * The interfaces are those found in the target's namespace (`ip -o link`), not a fixed eth0.
  */
-import '../setup/testcontainers-env.js';
-import type { Readable } from 'node:stream';
-import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { createDockerClient, type ContainerClient } from '../docker/docker-client.js';
-import { LineSplitter } from '../logs/line-splitter.js';
-import { settleWithin } from '../util/settle-within.js';
+import { rejectAfter, settleWithin } from '../util/settle-within.js';
 
 export type Shaping =
   | { readonly type: 'loss'; readonly probability: number }
@@ -111,27 +107,6 @@ export function describeShaping(shaping: Shaping): string {
   return shaping.type === 'loss' ? `loss ${shaping.probability}` : `bandwidth ${shaping.rate}`;
 }
 
-/** Collects a log stream's lines (telling `onLine` of each); resolves when the stream ends. */
-function collectLines(stream: Readable, into: string[], onLine: (line: string) => void): Promise<void> {
-  const splitter = new LineSplitter();
-  const take = (lines: readonly string[]): void => {
-    for (const line of lines) {
-      into.push(line);
-      onLine(line);
-    }
-  };
-  stream.on('data', (chunk: Buffer | string) => take(splitter.push(chunk.toString())));
-  return new Promise((resolve) => {
-    const done = (): void => {
-      take(splitter.end());
-      resolve();
-    };
-    stream.on('end', done);
-    stream.on('close', done);
-    stream.on('error', done);
-  });
-}
-
 const shown = (lines: readonly string[]): string => (lines.length === 0 ? '(no output)' : lines.map((line) => `  | ${line}`).join('\n'));
 
 /** Starts the helper that applies `shaping` to the target's network; resolves once it is applied. */
@@ -142,52 +117,60 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
   if (!(grace >= 1)) throw new ShapingError(`healGraceSeconds must be at least 1, got ${grace}`);
   const docker = options.docker ?? createDockerClient();
   const lines: string[] = [];
-  let markReady: (text: string) => void = () => {};
-  const ready = new Promise<string>((resolve) => (markReady = resolve));
-  const watchReady = (line: string): void => {
-    const text = READY.exec(line)?.[1];
-    if (text !== undefined) markReady(text);
-  };
+  let helperId: string | undefined;
   let streamEnded: Promise<void> = Promise.resolve();
-  let started: StartedTestContainer;
   try {
-    started = await new GenericContainer(options.image)
-      .withName(options.name)
-      .withNetworkMode(`container:${target.id}`)
-      .withAddedCapabilities('NET_ADMIN')
-      .withLabels({ ...options.labels })
-      .withCommand(args)
-      .withLogConsumer((stream) => {
-        streamEnded = collectLines(stream, lines, watchReady);
-      })
-      .withWaitStrategy(Wait.forLogMessage(READY))
-      .withStartupTimeout(options.startupTimeoutMs ?? 15_000)
-      .start();
+    helperId = await docker.createContainer({
+      name: options.name,
+      image: options.image,
+      network: `container:${target.id}`,
+      capAdd: ['NET_ADMIN'],
+      labels: options.labels,
+      command: args,
+    });
+    await docker.startContainer(helperId);
+    // The helper's output until it says the rules are in place (or it ends: it failed).
+    let markReady: (text: string | undefined) => void = () => {};
+    const ready = new Promise<string | undefined>((resolve) => (markReady = resolve));
+    const logs = docker.followLogs(helperId);
+    streamEnded = (async () => {
+      for await (const line of logs) {
+        lines.push(line.text);
+        const text = READY.exec(line.text)?.[1];
+        if (text !== undefined) markReady(text);
+      }
+    })().catch(() => {}).finally(() => markReady(undefined));
+    const timeoutMs = options.startupTimeoutMs ?? 15_000;
+    const applied = await rejectAfter(ready, timeoutMs, () => new ShapingError(`the helper did not print its ready line within ${timeoutMs} ms`));
+    if (applied === undefined) throw new ShapingError('the helper ended without its ready line');
+    return shaped(docker, helperId, applied, streamEnded, { what, grace, shaping, name: options.name });
   } catch (error) {
+    if (helperId !== undefined) await docker.removeContainer(helperId).catch(() => undefined);
     await settleWithin(streamEnded, 2000);
-    // testcontainers removes a container that never got ready; make sure of it (only ours:
-    // a name clash with someone else's container is a failure to report, not to clean up).
-    const leftovers = await docker.listContainers(options.labels).catch(() => []);
-    for (const left of leftovers) if (left.name === options.name) await docker.removeContainer(left.id).catch(() => undefined);
     throw new ShapingError(`could not apply ${what} (helper ${options.name}): ${(error as Error).message}\n${shown(lines)}`, { cause: error });
   }
-  const helperId = started.getId();
-  // The wait strategy read the ready line on its own stream; this one may lag a little.
-  let timer: NodeJS.Timeout | undefined;
-  const applied = (await Promise.race([ready, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 3000)))])) ?? describeShaping(shaping);
-  clearTimeout(timer);
+}
+
+/** The applied shaping, and how to heal it. */
+function shaped(
+  docker: ContainerClient,
+  helperId: string,
+  applied: string,
+  streamEnded: Promise<void>,
+  { what, grace, shaping, name }: { what: string; grace: number; shaping: Shaping; name: string },
+): ShapedContainer {
   let healing: Promise<void> | undefined;
   const heal = async (): Promise<void> => {
     try {
       await docker.stopContainer(helperId, grace);
       const summary = await docker.inspectContainer(helperId);
-      if (summary === undefined) throw new ShapingError(`healing ${what} failed: helper ${options.name} is gone`);
+      if (summary === undefined) throw new ShapingError(`healing ${what} failed: helper ${name} is gone`);
       const output: string[] = [];
       for await (const line of docker.followLogs(helperId)) output.push(line.text);
       const healed = output.includes(HEALED);
       if (summary.running || summary.exitCode !== 0 || !healed) {
         const state = summary.running ? 'still runs' : `exited with code ${summary.exitCode}`;
-        throw new ShapingError(`healing ${what} failed: helper ${options.name} ${state}${healed ? '' : ` without "${HEALED}"`}\n${shown(output)}`);
+        throw new ShapingError(`healing ${what} failed: helper ${name} ${state}${healed ? '' : ` without "${HEALED}"`}\n${shown(output)}`);
       }
     } finally {
       await docker.removeContainer(helperId);
@@ -195,7 +178,7 @@ export async function shapeNetwork(target: { id: string; service: string }, shap
     }
   };
   return {
-    helperName: options.name,
+    helperName: name,
     helperId,
     applied,
     directions: shaping.type === 'bandwidth' && applied.includes('egress only') ? 'egress' : 'both',

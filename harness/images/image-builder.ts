@@ -8,14 +8,13 @@
  * debian:bookworm-slim) when it is present locally; else a pull bounded by a short timeout;
  * else a local base made from the host (see local-base.ts), said on the log.
  */
-import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createDockerClient, type ImageClient, type ImageSummary } from '../docker/docker-client.js';
 import { contentHash, tarBuffer, type TarEntry } from './build-context.js';
+import { ensureDist } from './dist-bundle.js';
 import { withFileLock } from './file-lock.js';
 import { IMAGE_SPECS, type ImageName, type ImageSpec, type LocalBaseKind } from './image-specs.js';
 import {
@@ -28,7 +27,6 @@ import {
 } from './local-base.js';
 import { ensureLocalNetToolsBase } from './local-net-tools-base.js';
 
-const execFileAsync = promisify(execFile);
 const RECIPE_VERSION = 'image-builder/1';
 export const BASE_REF_LABEL = 'tp0.base-image';
 export const BASE_SOURCE_LABEL = 'tp0.base-source';
@@ -78,6 +76,8 @@ export interface EnsureImageOptions {
   readonly log?: (line: string) => void;
   /** Also log the build's step-by-step output. */
   readonly verbose?: boolean;
+  /** Local bases made or checked so far, shared by the images of one ensureImages call (two need the node base). */
+  readonly localBases?: Map<LocalBaseKind, Promise<LocalBaseResult>>;
 }
 
 interface Settings {
@@ -87,6 +87,7 @@ interface Settings {
   readonly pullTimeoutMs: number;
   readonly log: (line: string) => void;
   readonly verbose: boolean;
+  readonly localBases: Map<LocalBaseKind, Promise<LocalBaseResult>>;
 }
 
 function settingsOf(options: EnsureImageOptions): Settings {
@@ -97,6 +98,7 @@ function settingsOf(options: EnsureImageOptions): Settings {
     pullTimeoutMs: options.pullTimeoutMs ?? (Number(process.env.TP0_PULL_TIMEOUT_MS) || 5000),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
     verbose: options.verbose ?? false,
+    localBases: options.localBases ?? new Map(),
   };
 }
 
@@ -111,9 +113,12 @@ const LOCAL_BASES: Readonly<Record<LocalBaseKind, { make: (docker: ImageClient) 
 
 async function localBase(spec: ImageSpec, s: Settings): Promise<ResolvedBase> {
   const kind = LOCAL_BASES[spec.localBase];
-  const result = await kind.make(s.docker);
+  let making = s.localBases.get(spec.localBase);
+  const first = making === undefined;
+  if (!making) s.localBases.set(spec.localBase, (making = kind.make(s.docker)));
+  const result = await making;
   const ref = result.image.repoTags[0] ?? result.image.id;
-  if (result.created) s.log(`images: made local base ${ref} from this host's ${kind.from} in ${ms(result.ms)}`);
+  if (result.created && first) s.log(`images: made local base ${ref} from this host's ${kind.from} in ${ms(result.ms)}`);
   return { ref, id: result.image.id, source: 'local' };
 }
 
@@ -248,20 +253,6 @@ export interface EnsureImagesOptions extends Omit<EnsureImageOptions, 'tag' | 'b
   readonly lockPath?: string;
 }
 
-async function buildDist(rootDir: string): Promise<void> {
-  try {
-    await execFileAsync(process.execPath, [join(rootDir, 'scripts/build.mjs')], { cwd: rootDir });
-  } catch (error) {
-    const stderr = typeof error === 'object' && error !== null && 'stderr' in error ? String(error.stderr).trim() : '';
-    throw new ImageBuildError(`npm run build (scripts/build.mjs) failed${stderr ? `:\n${stderr}` : ''}`, { cause: error });
-  }
-  for (const file of ['dist/server.js', 'dist/client.js']) {
-    await stat(join(rootDir, file)).catch((error: unknown) => {
-      throw new ImageBuildError(`scripts/build.mjs did not write ${file}`, { cause: error });
-    });
-  }
-}
-
 /**
  * Builds dist/ (unless buildDist is false) and ensures tp0-server, tp0-client,
  * tp0-netcat-tester and tp0-net-tools. Safe to call from several processes at once: the work
@@ -278,15 +269,20 @@ export async function ensureImages(options: EnsureImagesOptions = {}): Promise<I
     let distMs = 0;
     if (options.buildDist ?? true) {
       const distStarted = performance.now();
-      await buildDist(s.rootDir);
+      const built = await ensureDist(s.rootDir).catch((error: unknown) => {
+        throw new ImageBuildError(error instanceof Error ? error.message : String(error), { cause: error });
+      });
       distMs = performance.now() - distStarted;
-      s.log(`images: bundled dist/server.js and dist/client.js in ${ms(distMs)}`);
+      s.log(built ? `images: bundled dist/server.js and dist/client.js in ${ms(distMs)}` : `images: dist/ is current (checked in ${ms(distMs)})`);
     }
-    const common: EnsureImageOptions = { ...options, docker: s.docker, rootDir: s.rootDir, log: s.log };
-    const server = await ensureImage(IMAGE_SPECS.server, { ...common, ...tagOf(options, 'server') });
-    const client = await ensureImage(IMAGE_SPECS.client, { ...common, ...tagOf(options, 'client') });
-    const netcatTester = await ensureImage(IMAGE_SPECS['netcat-tester'], { ...common, ...tagOf(options, 'netcat-tester') });
-    const netTools = await ensureImage(IMAGE_SPECS['net-tools'], { ...common, ...tagOf(options, 'net-tools') });
+    // The four at once: an up-to-date image costs a few inspects (and its local base an ldd).
+    const common: EnsureImageOptions = { ...options, docker: s.docker, rootDir: s.rootDir, log: s.log, localBases: s.localBases };
+    const one = (name: ImageName): Promise<EnsuredImage> => ensureImage(IMAGE_SPECS[name], { ...common, ...tagOf(options, name) });
+    const settled = await Promise.allSettled([one('server'), one('client'), one('netcat-tester'), one('net-tools')]);
+    // Every image is tried; the first failure in this order is the one reported.
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [server, client, netcatTester, netTools] = settled.map((r) => (r as PromiseFulfilledResult<EnsuredImage>).value) as [EnsuredImage, EnsuredImage, EnsuredImage, EnsuredImage];
     return { server, client, netcatTester, netTools, distMs, totalMs: performance.now() - started };
   }, { onWait });
 }

@@ -4,14 +4,15 @@
  *   const run = await new LotteryRun().withClients(5).withClientConfig({ batch: { maxAmount: 50 } }).start();
  *
  * start() ensures the images (once per process), removes stale resources of crashed runs, writes
- * the run's config files, creates the run's own labelled network, starts the server (ready when it
- * logs that it listens) and then the clients. If any step fails, whatever was started is removed
- * and the original error is rethrown.
+ * the run's config files, creates the run's own labelled network, creates every container, then
+ * starts them all (the server first in line, at most `withStartConcurrency` at a time: the
+ * clients retry until the server listens), and resolves once the server logged that it listens
+ * and every client its config. If any step fails, whatever was created is removed and the
+ * original error is rethrown.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import '../setup/testcontainers-env.js';
 import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
 import { type DatasetSource, Datasets, type PreparedDataset } from '../datasets/datasets.js';
 import { ensureImages, type ImageSet } from '../images/image-builder.js';
@@ -24,18 +25,23 @@ import {
   type ServerIniConfig,
   writeRunConfigs,
 } from './run-config.js';
-import { RunIdentity } from './run-identity.js';
+import { ExitEvents } from './exit-events.js';
+import { LABEL_RUN_ID, RunIdentity } from './run-identity.js';
 import type { RunPlacement, RunSettings } from './run-settings.js';
 import { planServices } from './run-plan.js';
 import { cleanupStaleRuns, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
 import { StartedLotteryRun } from './started-lottery-run.js';
 import { Timeline } from './timeline.js';
 import { type HarnessLogger, silentLogger } from '../logging/harness-logger.js';
+import { settledAll } from '../util/pool.js';
 
 /** The server's listening line, in the course text or in pino's NDJSON (`LOG_FORMAT=json`). */
 export const SERVER_READY = /action: servidor_escuchando \| result: success|"action":"servidor_escuchando","result":"success"/;
 /** A client logs its config once its signal handlers are in place: from then on a fault is fair. */
 export const CLIENT_READY = /action: config \| result: |"action":"config","result":/;
+
+/** Containers created and started at a time: the engine does part of each start one at a time anyway. */
+export const DEFAULT_START_CONCURRENCY = 16;
 
 export class RunSetupError extends Error {
   override readonly name = 'RunSetupError';
@@ -61,6 +67,8 @@ export class LotteryRun {
   private clientEnv: EnvFor = () => ({});
   private docker: DockerClient | undefined;
   private startupTimeoutMs = 60_000;
+  private startConcurrency = DEFAULT_START_CONCURRENCY;
+  private command: readonly string[] | undefined;
   private logger: HarnessLogger = silentLogger;
 
   /** Number of agencies (client1..clientN); the server expects that many. N = 0 is the server alone. */
@@ -112,6 +120,23 @@ export class LotteryRun {
     return this;
   }
 
+  /** How many containers are created and started at a time (default 16). */
+  withStartConcurrency(n: number): this {
+    if (!Number.isInteger(n) || n < 1) throw new RunSetupError(`start concurrency must be a whole number >= 1, got ${n}`);
+    this.startConcurrency = n;
+    return this;
+  }
+
+  /**
+   * Another program in every container, instead of the server and the clients (the Docker floor
+   * of `npm run bench:docker` runs `node --version`): the run is created and started the same
+   * way, and counts as started once every container is, with no ready line to wait for.
+   */
+  withCommand(argv: readonly string[]): this {
+    this.command = [...argv];
+    return this;
+  }
+
   withStartupTimeout(ms: number): this {
     this.startupTimeoutMs = ms;
     return this;
@@ -158,6 +183,7 @@ export class LotteryRun {
     const timeline = new Timeline(logger);
     const started: ContainerHandle[] = [];
     let networkId: string | undefined;
+    let exits: ExitEvents | undefined;
     try {
       const configs = writeRunConfigs(
         dir,
@@ -174,14 +200,20 @@ export class LotteryRun {
         clientEnv: this.clientEnv,
       });
       networkId = (await docker.createNetwork(identity.networkName, identity.labels())).id;
-      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger };
+      exits = await ExitEvents.subscribe(docker, { [LABEL_RUN_ID]: identity.runId });
+      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, exits, ...(this.command ? { command: this.command } : {}) };
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
-      started.push(await ContainerHandle.start(serverSpec, { ...common, readyLine: SERVER_READY }));
-      const clients = await Promise.allSettled(clientSpecs.map((spec) => ContainerHandle.start(spec, { ...common, readyLine: CLIENT_READY })));
-      for (const c of clients) if (c.status === 'fulfilled') started.push(c.value);
-      const failed = clients.find((c): c is PromiseRejectedResult => c.status === 'rejected');
-      if (failed) throw failed.reason;
+      // Every container is created first, then all are started together (the server first in
+      // line): the clients retry until the server listens, so none waits for its ready line.
+      const ready = (line: RegExp) => (this.command ? undefined : line);
+      const specs = [
+        { spec: serverSpec, readyLine: ready(SERVER_READY) },
+        ...clientSpecs.map((spec) => ({ spec, readyLine: ready(CLIENT_READY) })),
+      ];
+      const handles = await settledAll(started, specs, this.startConcurrency, ({ spec, readyLine }) => ContainerHandle.create(spec, { ...common, readyLine }));
+      await settledAll([], handles, this.startConcurrency, (h) => h.start());
+      await settledAll([], handles, handles.length, (h) => h.ready());
       return new StartedLotteryRun({
         identity,
         docker,
@@ -192,11 +224,13 @@ export class LotteryRun {
         dataset: dataset as PreparedDataset | undefined,
         netcatTesterImage: images.netcatTester.tag,
         netToolsImage: images.netTools.tag,
-        handles: started,
+        handles,
         logger,
+        exits,
       });
     } catch (err) {
       await Promise.allSettled(started.map((h) => h.remove()));
+      exits?.stop();
       if (networkId) await docker.removeNetwork(networkId).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
       timeline.close('the run failed to start');

@@ -8,7 +8,7 @@ import { checkRun } from '../checker/check-run.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
 import type { FaultTargetHandle } from '../faults/fault-target.js';
 import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
-import { betsSentBy, failLines, phaseTimes, reportedWinners, type RunResult, type StoredBets } from '../results/run-result.js';
+import { betsSentBy, failLines, parseBetsCsv, phaseTimes, reportedWinners, type RunResult, type StoredBets } from '../results/run-result.js';
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
@@ -56,8 +56,10 @@ export abstract class RunBase<H extends ServiceHandle> implements FaultContext {
   }
 
   abstract get clients(): H[];
-  /** bets.csv as it is now. */
-  abstract storedBets(): Promise<StoredBets>;
+  /** bets.csv's text as it is now. */
+  abstract copyBetsCsv(): Promise<string>;
+  /** Removes the clients that have exited while the rest of the run goes on (stop() removes the rest). */
+  abstract removeExitedClients(): Promise<void>;
   /** Runs a tp0-net-tools helper in `target`'s network namespace that applies `shaping` until healed. */
   abstract shapeNetwork(target: H, shaping: Shaping): Promise<ShapedContainer>;
 
@@ -93,6 +95,11 @@ export abstract class RunBase<H extends ServiceHandle> implements FaultContext {
     return `${prefix}-${n}`;
   }
 
+  /** bets.csv as it is now, read with csv-parse. */
+  async storedBets(): Promise<StoredBets> {
+    return parseBetsCsv(await this.copyBetsCsv());
+  }
+
   /** The exactly-once checker over the run as it stands (call it once every fault is healed). */
   async check(collected?: RunResult): Promise<CheckResult> {
     const dataset = this.dataset;
@@ -102,8 +109,8 @@ export abstract class RunBase<H extends ServiceHandle> implements FaultContext {
     return checkRun({ dataset, agencies: result.agencies, timeline: this.timeline, stored: result.stored });
   }
 
-  /** What the run produced so far: per agency reports, bets.csv, phase times, fail lines. */
-  async result(): Promise<RunResult> {
+  /** What the run produced so far: per agency reports, bets.csv (read now unless given), phase times, fail lines. */
+  async result(stored?: StoredBets): Promise<RunResult> {
     const agencies = this.clients.map((c) => ({
       agency: Number(this.plan.find((s) => s.name === c.service)?.environment.CLI_ID),
       service: c.service,
@@ -114,7 +121,7 @@ export abstract class RunBase<H extends ServiceHandle> implements FaultContext {
     return {
       agencies,
       serverExitCode: this.server.exitCode,
-      stored: await this.storedBets(),
+      stored: stored ?? (await this.storedBets()),
       times: phaseTimes(this.timeline),
       failLines: failLines(this.timeline),
     };

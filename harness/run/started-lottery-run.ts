@@ -10,7 +10,6 @@ import type { PreparedDataset } from '../datasets/datasets.js';
 import type { CheckResult } from '../checker/check-result.js';
 import type { FaultContext, ShapedContainer, Shaping } from '../faults/faults.js';
 import type { MockServer, Probe, ProbeContext } from '../probes/probes.js';
-import { parseBetsCsv, type StoredBets } from '../results/run-result.js';
 import { readSingleFile } from '../results/tar-file.js';
 import { shapeNetwork } from '../faults/net-shaper.js';
 import { renderTimelineReport } from '../report/timeline-report.js';
@@ -22,6 +21,7 @@ import { RunBase } from './run-base.js';
 import type { StartedRun } from './started-run.js';
 import type { Timeline } from './timeline.js';
 import type { HarnessLogger } from '../logging/harness-logger.js';
+import type { ExitEvents } from './exit-events.js';
 
 export interface RunParts {
   readonly identity: RunIdentity;
@@ -35,6 +35,8 @@ export interface RunParts {
   readonly netToolsImage: string;
   readonly handles: readonly ContainerHandle[];
   readonly logger?: HarnessLogger;
+  /** The run's exit events (see exit-events.ts); stopped with the run. */
+  readonly exits?: ExitEvents;
 }
 
 export class UnknownServiceError extends Error {
@@ -104,16 +106,16 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
   ): Promise<ContainerHandle> {
     const handle = await ContainerHandle.start(
       { name: service, image, environment: {}, mounts: [] },
-      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, logger: this.parts.logger, ...options },
+      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, logger: this.parts.logger, exits: this.parts.exits, ...options },
     );
     this.extras.push(handle);
     return handle;
   }
 
-  /** bets.csv as it is now, copied out of the server container (running or stopped). */
-  async storedBets(): Promise<StoredBets> {
+  /** bets.csv's text as it is now, copied out of the server container (running or stopped). */
+  async copyBetsCsv(): Promise<string> {
     const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
-    return await parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
+    return (await readSingleFile(archive)).toString('utf8');
   }
 
   /** The run's timeline as a self-contained HTML page, with the checker's summary when it can run. */
@@ -141,6 +143,14 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
     }
   }
 
+  /**
+   * Removes the client containers that have exited (their logs are all in the timeline), while
+   * the rest of the run goes on; stop() removes whatever is left.
+   */
+  async removeExitedClients(): Promise<void> {
+    await Promise.allSettled(this.clients.filter((c) => c.exitCode !== undefined).map((c) => c.remove()));
+  }
+
   /** Removes every container, the network and the run folder. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -150,6 +160,7 @@ export class StartedLotteryRun extends RunBase<ContainerHandle> implements Start
       // Anything else of this run (a network-shaping helper left by a failed test), by label.
       const others = await this.parts.docker.listContainers({ [LABEL_RUN_ID]: this.id }).catch(() => []);
       await Promise.allSettled(others.map((c) => this.parts.docker.removeContainer(c.id)));
+      this.parts.exits?.stop();
       this.timeline.close('the run was stopped');
       await this.parts.docker.removeNetwork(this.parts.networkId).catch(() => {});
       rmSync(this.parts.dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import type { CheckResult } from '../checker/check-result.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
 import type { FaultContext, Fault, FaultOutcome, Trigger } from '../faults/faults.js';
 import type { FaultTargetHandle } from '../faults/fault-target.js';
-import type { RunResult } from '../results/run-result.js';
+import type { RunResult, StoredBets } from '../results/run-result.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, TimelineEntry } from './timeline.js';
 
@@ -24,7 +24,12 @@ export interface StartedRun extends FaultContext {
   fire(fault: Fault): Promise<FaultOutcome>;
   fireWhen(trigger: Trigger, fault: Fault): Promise<FaultOutcome>;
   isRunning(service: string): Promise<boolean>;
-  result(): Promise<RunResult>;
+  /** bets.csv's text as it is now. */
+  copyBetsCsv(): Promise<string>;
+  /** Removes the clients that have exited while the rest of the run goes on. */
+  removeExitedClients(): Promise<void>;
+  /** What the run produced so far; bets.csv read now unless given. */
+  result(stored?: StoredBets): Promise<RunResult>;
   check(collected?: RunResult): Promise<CheckResult>;
   report(facts?: Readonly<Record<string, string>>, check?: CheckResult): Promise<string>;
   saveArtifacts(dir: string, check?: CheckResult): Promise<void>;

@@ -101,26 +101,37 @@ export class Timeline {
     return this.list.filter((e) => matches(e, filter));
   }
 
-  /** Resolves with the first `count` matching entries once they exist. */
-  waitFor(filter: EventFilter, count = 1, timeoutMs = 60_000): Promise<TimelineEntry[]> {
+  /** Resolves with the first `count` matching entries once they exist; `signal` gives up early (rejects with its reason). */
+  waitFor(filter: EventFilter, count = 1, timeoutMs = 60_000, signal?: AbortSignal): Promise<TimelineEntry[]> {
     const now = this.select(filter);
     if (now.length >= count) return Promise.resolve(now.slice(0, count));
     if (this.closedReason) return Promise.reject(new TimelineClosedError(`${this.closedReason}; waited for ${count}× ${describeFilter(filter)}, saw ${now.length}`));
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const drop = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         this.waiters = this.waiters.filter((w) => w !== waiter);
+      };
+      const onAbort = () => {
+        drop();
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        drop();
         reject(new WaitTimeoutError(`timed out after ${timeoutMs} ms waiting for ${count}× ${describeFilter(filter)} (saw ${this.select(filter).length})`));
       }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
       const waiter: Waiter = {
         filter,
         count,
         matched: now,
         resolve: (entries) => {
-          clearTimeout(timer);
+          drop();
           resolve(entries);
         },
         reject: (err) => {
-          clearTimeout(timer);
+          drop();
           reject(err);
         },
       };

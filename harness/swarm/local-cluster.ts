@@ -111,7 +111,7 @@ export class LocalCluster implements SwarmSource {
           const name = nodeName(i + 1);
           const socketDir = join(ctx.dir, name);
           mkdirSync(socketDir, { recursive: true });
-          const id = await host.createContainer({
+          const id = await host.createContainerFromSpec({
             name: ctx.identity.containerName(name),
             hostname: name,
             image: image.image.id,

@@ -11,7 +11,6 @@ import type { PreparedDataset } from '../datasets/datasets.js';
 import { FaultError, type ShapedContainer, type Shaping } from '../faults/faults.js';
 import { shaperArguments } from '../faults/net-shaper.js';
 import { renderTimelineReport } from '../report/timeline-report.js';
-import { parseBetsCsv, type StoredBets } from '../results/run-result.js';
 import { readSingleFile } from '../results/tar-file.js';
 import { BETS_FILE_IN_CONTAINER } from '../run/run-config.js';
 import { LABEL_RUN_ID, type RunIdentity } from '../run/run-identity.js';
@@ -137,9 +136,12 @@ export class StartedSwarmRun extends RunBase<SwarmServiceHandle> implements Star
     }
   }
 
-  async storedBets(): Promise<StoredBets> {
-    return parseBetsCsv((await this.betsFile()).toString('utf8'));
+  async copyBetsCsv(): Promise<string> {
+    return (await this.betsFile()).toString('utf8');
   }
+
+  /** A stack's tasks go with the stack: nothing to remove early. */
+  async removeExitedClients(): Promise<void> {}
 
   /** The timeline report with one lane per task, each named after its service and node. */
   async report(facts: Readonly<Record<string, string>> = {}, check?: CheckResult): Promise<string> {

@@ -4,16 +4,20 @@
  * (`agency,first_name,last_name,document,birthdate,number`), so agency, document, birthdate and
  * number are never quoted and a row is exactly one line (names hold no line breaks).
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 const LF = 0x0a;
 const COMMA = 0x2c;
 const SCAN_CHUNK = 256 * 1024;
 
 /**
- * Calls `onLine(chunk, start, end)` for every complete line of the first `length` bytes
- * (`end` excludes the LF). Reads in fixed-size chunks: memory does not grow with the file.
- * Returns the offset just past the last LF (a tail without LF is not reported).
+ * Calls `onLine(buf, start, end)` for every complete line of the first `length` bytes
+ * (`end` excludes the LF). The bytes are valid only during the call: one buffer is read into
+ * again and again (the unfinished line moved to its front), so a scan allocates nothing per
+ * chunk and its memory does not grow with the file (a fresh buffer per chunk left dead
+ * buffers for the collector and freed pages in malloc's arenas: the server stayed ~30 MiB
+ * bigger after the draw of 1.5 million bets). The buffer doubles only for a line longer than
+ * it. Returns the offset just past the last LF (a tail without LF is not reported).
  */
 export async function scanLines(
   path: string,
@@ -21,18 +25,34 @@ export async function scanLines(
   onLine: (buf: Buffer, start: number, end: number) => void,
 ): Promise<number> {
   if (length === 0) return 0;
-  let carry: Buffer | undefined;
-  const stream = createReadStream(path, { start: 0, end: length - 1, highWaterMark: SCAN_CHUNK });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = buf.indexOf(LF, start); nl !== -1; nl = buf.indexOf(LF, start)) {
-      onLine(buf, start, nl);
-      start = nl + 1;
+  const fh = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafeSlow(Math.min(SCAN_CHUNK, length));
+    let carry = 0;
+    let position = 0;
+    while (position < length) {
+      if (carry === buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(buf.length * 2);
+        buf.copy(bigger, 0, 0, carry);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, carry, Math.min(buf.length - carry, length - position), position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const filled = carry + bytesRead;
+      const view = filled === buf.length ? buf : buf.subarray(0, filled);
+      let start = 0;
+      for (let nl = view.indexOf(LF, carry); nl !== -1; nl = view.indexOf(LF, start)) {
+        onLine(view, start, nl);
+        start = nl + 1;
+      }
+      carry = filled - start;
+      if (carry > 0 && start > 0) buf.copyWithin(0, start, filled);
     }
-    carry = start < buf.length ? buf.subarray(start) : undefined;
+    return position - carry;
+  } finally {
+    await fh.close();
   }
-  return length - (carry?.length ?? 0);
 }
 
 /** Reads the agency id at the start of a stored row (digits up to the first comma); NaN if malformed. */

@@ -41,6 +41,9 @@ export interface ByteStream {
   once(event: 'data', listener: (chunk: Buffer) => void): this;
   once(event: 'end' | 'close', listener: () => void): this;
   once(event: 'error', listener: (err: Error) => void): this;
+  off(event: 'data', listener: (chunk: Buffer) => void): this;
+  off(event: 'end' | 'close', listener: () => void): this;
+  off(event: 'error', listener: (err: Error) => void): this;
 }
 
 export interface ListenOptions {

@@ -10,6 +10,7 @@ import type { SimSocket } from './sim-socket.js';
 
 export class SimListener implements Listener, ProcessResource {
   closing = false;
+  private released = false;
   private open = 0;
   private readonly waiters: (() => void)[] = [];
 
@@ -50,7 +51,6 @@ export class SimListener implements Listener, ProcessResource {
       this.closing = true;
       this.unregister();
       this.proc.untrack(this);
-      this.proc.unref();
       this.sim.note(this.proc.id, 'listener.close', `${this.address.address}:${this.address.port}`);
     }
     return new Promise((resolve) => {
@@ -69,9 +69,16 @@ export class SimListener implements Listener, ProcessResource {
     this.unregister();
   }
 
+  /** Closed and empty: the callbacks run, and only then does the handle stop holding the process (as Node's). */
   private settle(): void {
     if (!this.closing || this.open > 0 || this.waiters.length === 0) return;
     const waiters = this.waiters.splice(0);
-    this.sim.schedule(0, 'net.listener-closed', () => waiters.forEach((w) => w()), { owner: this.proc });
+    this.sim.schedule(0, 'net.listener-closed', () => {
+      waiters.forEach((w) => w());
+      if (!this.released) {
+        this.released = true;
+        this.proc.unref();
+      }
+    }, { owner: this.proc });
   }
 }

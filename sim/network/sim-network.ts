@@ -182,7 +182,14 @@ export class SimNetwork {
     return new Promise((resolve, reject) => {
       const port = options.port === 0 ? host.ephemeralPort() : options.port;
       const key = `${host.ip}:${port}`;
-      const answer = (fn: () => void) => this.sim.schedule(0, 'net.listen', fn, { owner: proc, detail: key });
+      // The answer holds the process until it is heard (a pending request, in Node's terms).
+      const answer = (fn: () => void) => {
+        proc.ref();
+        this.sim.schedule(0, 'net.listen', () => {
+          fn();
+          proc.unref();
+        }, { owner: proc, detail: key });
+      };
       if (this.listeners.has(key)) return answer(() => reject(errnoError('EADDRINUSE', 'listen', key)));
       const listener = new SimListener(this.sim, proc, { address: host.ip, port }, options.allowHalfOpen, onConnection, () => this.listeners.delete(key));
       this.listeners.set(key, listener);
@@ -195,7 +202,11 @@ export class SimNetwork {
       if (signal?.aborted) return reject(signal.reason);
       const to = this.resolve(name);
       if (!to) {
-        this.sim.schedule(0, 'net.dns', () => reject(errnoError('ENOTFOUND', 'getaddrinfo', name)), { owner: proc, detail: name });
+        proc.ref();
+        this.sim.schedule(0, 'net.dns', () => {
+          reject(errnoError('ENOTFOUND', 'getaddrinfo', name));
+          proc.unref();
+        }, { owner: proc, detail: name });
         return;
       }
       const id = `c${++this.connections}`;

@@ -93,3 +93,39 @@ describe('a simulated process', () => {
     expect(thrower.output).toEqual(['uncaught: Error: boom']);
   });
 });
+
+describe('a simulated process waits for what it was promised', () => {
+  it('a listener being closed holds the process until its callback ran', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const w = new SimWorld({ seed });
+      const log: string[] = [];
+      const proc = w.start('p', async ({ platform }) => {
+        const listener = await platform.network.listen({ host: '0.0.0.0', port: 1, backlog: 1, allowHalfOpen: true }, () => {});
+        await listener.close();
+        log.push('closed');
+        await platform.disk.mkdir('/after');
+        log.push('went on');
+      });
+      await w.run({ deadlineMs: 1_000 });
+      expect(log).toEqual(['closed', 'went on']);
+      expect(proc.exit?.reason).toBe('natural');
+    }
+  });
+
+  it('a refused listen and an unknown host are heard before the process may end', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const w = new SimWorld({ seed });
+      const log: string[] = [];
+      w.start('p', async ({ platform }) => {
+        const listen = () => platform.network.listen({ host: '0.0.0.0', port: 1, backlog: 1, allowHalfOpen: true }, () => {});
+        const first = await listen();
+        const second = listen().catch((e: NodeJS.ErrnoException) => log.push(e.code ?? '?'));
+        await first.close();
+        await second;
+        await platform.network.connect('nowhere', 1).catch((e: NodeJS.ErrnoException) => log.push(e.code ?? '?'));
+      });
+      await w.run({ deadlineMs: 1_000 });
+      expect(log).toEqual(['EADDRINUSE', 'ENOTFOUND']);
+    }
+  });
+});

@@ -31,6 +31,8 @@ export interface WorldOptions {
 export class SimMachine {
   process: SimProcess | undefined;
   incarnations = 0;
+  /** Every process that ran here, in order. */
+  readonly history: SimProcess[] = [];
 
   constructor(
     readonly name: string,
@@ -72,6 +74,7 @@ export class SimWorld {
       random: { next: () => rng.next() },
     });
     m.process = proc;
+    m.history.push(proc);
     this.network.hostUp(m.host);
     this.sim.note(proc.id, 'start');
     proc.start(program);

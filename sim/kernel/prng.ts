@@ -1,20 +1,10 @@
 /**
- * The simulator's seeded randomness: sfc32 (a small, fast, well-tested 128-bit-state generator),
- * seeded through splitmix32. Streams are derived by label from a seed, not by drawing from a
- * parent, so the network's draws never shift the fault schedule's, and a shrunk schedule keeps
- * the other streams as they were.
+ * The simulator's seeded randomness: the dataset's sfc32 generator (system/dataset/rng.ts), one
+ * stream per label. Streams are derived by label from a seed, not by drawing from a parent, so
+ * the network's draws never shift the fault schedule's, and a shrunk schedule keeps the other
+ * streams as they were.
  */
-
-function splitmix32(state: number): () => number {
-  let s = state >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
+import { Rng } from '../../system/dataset/rng.js';
 
 /** FNV-1a of a label, to mix into a seed. */
 function labelHash(label: string): number {
@@ -24,19 +14,11 @@ function labelHash(label: string): number {
 }
 
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly core: Rng;
 
   /** `seed` is any integer (its low 32 bits and the bits above them both count). */
   constructor(readonly seed: number, readonly label = '') {
-    const mix = splitmix32((seed >>> 0) ^ Math.floor(seed / 0x1_0000_0000) ^ labelHash(label));
-    this.a = mix();
-    this.b = mix();
-    this.c = mix();
-    this.d = mix();
-    for (let i = 0; i < 12; i++) this.u32();
+    this.core = new Rng(seed >>> 0, (labelHash(label) ^ Math.floor(seed / 0x1_0000_0000)) >>> 0);
   }
 
   /** An independent stream for `label`, from the same seed. */
@@ -45,23 +27,17 @@ export class Prng {
   }
 
   u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return this.core.u32();
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    return this.u32() / 0x1_0000_0000;
+    return this.core.float();
   }
 
   /** Uniform integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return this.core.int(n);
   }
 
   /** Uniform integer in [min, max]. */
@@ -71,11 +47,11 @@ export class Prng {
 
   /** True with probability p. */
   chance(p: number): boolean {
-    return this.next() < p;
+    return this.core.chance(p);
   }
 
   pick<T>(items: readonly T[]): T {
     if (items.length === 0) throw new RangeError('pick from an empty list');
-    return items[this.int(items.length)] as T;
+    return this.core.pick(items);
   }
 }

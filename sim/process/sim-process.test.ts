@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ProcessContext } from './sim-process.js';
 import { SimWorld } from './sim-world.js';
 
 describe('a simulated process', () => {
@@ -42,7 +43,7 @@ describe('a simulated process', () => {
   it('crashed: its timers never fire and its memory is gone; a new incarnation starts from scratch', async () => {
     const w = new SimWorld({ seed: 4 });
     const fired: string[] = [];
-    const program = (tag: string) => async ({ platform, incarnation }: { platform: { clock: { sleep(ms: number): Promise<void> } }; incarnation: number }) => {
+    const program = (tag: string) => async ({ platform, incarnation }: ProcessContext) => {
       await platform.clock.sleep(100);
       fired.push(`${tag}${incarnation}@${w.sim.now}`);
     };

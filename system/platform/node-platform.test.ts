@@ -4,9 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/test-server.js';
-import { clockContract } from './contract/clock-contract.js';
-import { diskContract } from './contract/disk-contract.js';
-import { networkContract } from './contract/network-contract.js';
+import { contractRows, platformContract } from './contract/platform-contract.js';
 import { nodeDisk, openFlagsOf } from './node-disk.js';
 import { nodePlatform } from './node-platform.js';
 
@@ -16,12 +14,8 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-describe.each([
-  ['clock', clockContract],
-  ['network', networkContract],
-  ['disk', diskContract],
-] as const)('the Node platform keeps the %s contract', (_name, cases) => {
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_n, c) => {
+describe.each(platformContract)('the Node platform keeps the %s contract', (_seam, cases) => {
+  it.each(contractRows(cases))('%s', async (_name, c) => {
     await c.run(nodePlatform, { host: '127.0.0.1', dir: dir.path });
   });
 });

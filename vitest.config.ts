@@ -1,13 +1,28 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that need a Docker engine (`*.engine.test.ts`) or Chromium (`*.browser.test.ts`). */
+const NEEDS_ENGINE_OR_BROWSER = ['**/*.engine.test.ts', '**/*.browser.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
+          // Needs nothing but Node: unit tests, and in-process or child-process runs over loopback.
           name: 'unit',
-          include: ['system/**/*.test.ts', 'harness/**/*.test.ts', 'compose-templates/**/*.test.ts'],
+          include: ['system/**/*.test.ts', 'testbed/**/*.test.ts', 'harness/**/*.test.ts', 'compose-templates/**/*.test.ts'],
+          exclude: ['**/node_modules/**', ...NEEDS_ENGINE_OR_BROWSER],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // A real Docker engine or headless Chromium: without one these fail, never skip.
+          name: 'engine',
+          include: NEEDS_ENGINE_OR_BROWSER.map((p) => `harness/${p}`),
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
       {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
   buildCompose,
+  COURSE_SAMPLE_BET,
   ComposeOptionsError,
   mountPathFrom,
   NETWORK_NAME,
@@ -35,7 +36,7 @@ describe.each([0, 1, 5])('compose document with %i clients', (n) => {
 
   it('tells the server how many agencies to wait for, and mounts its config and output', () => {
     const server = doc.services.server;
-    expect(server?.environment).toEqual({ SERVER_AGENCIES: String(n) });
+    expect(server?.environment).toEqual({ SERVER_AGENCIES: String(n), SERVER_CONFIG_HOST_PATH: './config/server.ini' });
     expect(server?.volumes).toEqual([
       './config/server.ini:/config/config.ini:ro',
       '${TP0_OUTPUT_DIR:-./.output}:/output',
@@ -45,15 +46,20 @@ describe.each([0, 1, 5])('compose document with %i clients', (n) => {
     expect(server?.depends_on).toBeUndefined();
   });
 
-  it('gives each client its id, config, own agency file read-only, and a dependency on the server', () => {
+  it('gives each client its id, the course\'s sample bet, its config, the data folder read-only (never a single file), and a dependency on the server', () => {
     clientNames.forEach((name, index) => {
       const id = index + 1;
       const client = doc.services[name];
-      expect(client?.environment).toEqual({ CLI_ID: String(id) });
-      expect(client?.volumes).toEqual([
-        './config/client.yaml:/config/config.yaml:ro',
-        `\${TP0_DATA_DIR:-./.data}/agency-${id}.csv:/data/agency-${id}.csv:ro`,
-      ]);
+      expect(client?.environment).toEqual({
+        CLI_ID: String(id),
+        CLI_CONFIG_HOST_PATH: './config/client.yaml',
+        NOMBRE: 'Santiago Lionel',
+        APELLIDO: 'Lorca',
+        DOCUMENTO: '30904465',
+        NACIMIENTO: '1999-03-17',
+        NUMERO: '7574',
+      });
+      expect(client?.volumes).toEqual(['./config/client.yaml:/config/config.yaml:ro', '${TP0_DATA_DIR:-./.data}:/data:ro']);
       expect(client?.depends_on).toEqual(['server']);
       expect(client?.image).toBe('tp0-client:latest');
     });
@@ -69,8 +75,9 @@ describe.each([0, 1, 5])('compose document with %i clients', (n) => {
     expect(text.startsWith('# generated\n# by a test\n')).toBe(true);
     expect(parse(text)).toEqual(JSON.parse(JSON.stringify(doc)));
     expect(text).not.toMatch(/^(name|version):/m);
-    // Environment values stay strings (compose rejects numbers there in some versions).
+    // Environment values are double-quoted strings: compose 1.29 reads YAML 1.1 (a bare 1999-03-17 is a date there).
     expect(text).toContain(`SERVER_AGENCIES: "${n}"`);
+    if (n > 0) expect(text).toContain('NACIMIENTO: "1999-03-17"');
   });
 });
 
@@ -79,6 +86,22 @@ describe('buildCompose options', () => {
     const doc = buildCompose(options(2, { serverImage: 'reg/s:1', clientImage: 'reg/c:2' }));
     expect(doc.services.server?.image).toBe('reg/s:1');
     expect(doc.services.client2?.image).toBe('reg/c:2');
+  });
+
+  it('puts the client mode into every client\'s environment when one is given, and only then', () => {
+    const echo = buildCompose(options(2, { clientMode: 'echo' }));
+    expect([echo.services.client1?.environment.CLI_MODE, echo.services.client2?.environment.CLI_MODE]).toEqual(['echo', 'echo']);
+    expect(echo.services.server?.environment.CLI_MODE).toBeUndefined();
+    expect(buildCompose(options(1)).services.client1?.environment.CLI_MODE).toBeUndefined();
+    expect(() => buildCompose(options(1, { clientMode: 'ping' as 'echo' }))).toThrow(/client mode must be lottery or echo/);
+  });
+
+  it('uses another sample bet when given; a $ in a value is written $$ so that compose keeps it literal', () => {
+    const doc = buildCompose(options(1, { sampleBet: { ...COURSE_SAMPLE_BET, NOMBRE: 'Ana $HOME' } }));
+    expect(doc.services.client1?.environment.NOMBRE).toBe('Ana $HOME');
+    const text = toYaml(doc);
+    expect(text).toContain('NOMBRE: "Ana $$HOME"');
+    expect(text).toContain('${TP0_DATA_DIR:-./.data}:/data:ro');
   });
 
   it('refuses a negative or fractional count, empty images and paths with a colon', () => {

@@ -5,7 +5,7 @@
  * (which reads a version-less file as the Compose Specification) accept it.
  */
 import { isAbsolute, relative, sep } from 'node:path';
-import { Document } from 'yaml';
+import { Document, isMap, isScalar } from 'yaml';
 
 export const NETWORK_NAME = 'testing_net';
 export const SERVER_SERVICE = 'server';
@@ -17,6 +17,31 @@ export const DATA_DIR_SOURCE = '${TP0_DATA_DIR:-./.data}';
 export const SERVER_CONFIG_TARGET = '/config/config.ini';
 export const CLIENT_CONFIG_TARGET = '/config/config.yaml';
 export const STOP_GRACE_PERIOD = '10s';
+/** The container path of the data folder; client N reads agency-N.csv in it. */
+export const DATA_DIR_TARGET = '/data';
+/** Where each process learns the host path of its mounted config (for a clear error when Docker made it a directory). */
+export const SERVER_CONFIG_HOST_VAR = 'SERVER_CONFIG_HOST_PATH';
+export const CLIENT_CONFIG_HOST_VAR = 'CLI_CONFIG_HOST_PATH';
+export const CLIENT_MODES = ['lottery', 'echo'] as const;
+export type ClientMode = (typeof CLIENT_MODES)[number];
+
+/** Exercise 5's single bet, in the variables the client reads when it has no agency file. */
+export interface SampleBet {
+  readonly NOMBRE: string;
+  readonly APELLIDO: string;
+  readonly DOCUMENTO: string;
+  readonly NACIMIENTO: string;
+  readonly NUMERO: string;
+}
+
+/** The course's sample bet. */
+export const COURSE_SAMPLE_BET: SampleBet = {
+  NOMBRE: 'Santiago Lionel',
+  APELLIDO: 'Lorca',
+  DOCUMENTO: '30904465',
+  NACIMIENTO: '1999-03-17',
+  NUMERO: '7574',
+};
 export const PROJECT_LABELS: Readonly<Record<string, string>> = { 'tp0.project': 'tp0' };
 
 export interface ComposeService {
@@ -50,6 +75,10 @@ export interface ComposeOptions {
   readonly serverConfig: string;
   /** Client YAML file, same rules. */
   readonly clientConfig: string;
+  /** Put into every client's environment as CLI_MODE; when absent the client's own config decides. */
+  readonly clientMode?: ClientMode;
+  /** Every client's single bet (used only without an agency file); default COURSE_SAMPLE_BET. */
+  readonly sampleBet?: SampleBet;
 }
 
 export class ComposeOptionsError extends Error {
@@ -76,7 +105,7 @@ export function serverService(options: ComposeOptions): ComposeService {
   return {
     container_name: SERVER_SERVICE,
     image: options.serverImage,
-    environment: { SERVER_AGENCIES: String(options.clients) },
+    environment: { SERVER_AGENCIES: String(options.clients), [SERVER_CONFIG_HOST_VAR]: options.serverConfig },
     volumes: [
       mount(options.serverConfig, SERVER_CONFIG_TARGET, true),
       mount(OUTPUT_DIR_SOURCE, '/output', false),
@@ -87,16 +116,22 @@ export function serverService(options: ComposeOptions): ComposeService {
   };
 }
 
+/**
+ * Client N: its id, its mode when one is given, the sample bet, its config file and the whole
+ * data folder (read-only). The folder, never a single agency file: a bind-mounted host file that
+ * does not exist at `up` time becomes a directory, and the user's file could never be written.
+ */
 export function clientService(id: number, options: ComposeOptions): ComposeService {
-  const data = `agency-${id}.csv`;
   return {
     container_name: clientName(id),
     image: options.clientImage,
-    environment: { CLI_ID: String(id) },
-    volumes: [
-      mount(options.clientConfig, CLIENT_CONFIG_TARGET, true),
-      mount(`${DATA_DIR_SOURCE}/${data}`, `/data/${data}`, true),
-    ],
+    environment: {
+      CLI_ID: String(id),
+      ...(options.clientMode === undefined ? {} : { CLI_MODE: options.clientMode }),
+      [CLIENT_CONFIG_HOST_VAR]: options.clientConfig,
+      ...(options.sampleBet ?? COURSE_SAMPLE_BET),
+    },
+    volumes: [mount(options.clientConfig, CLIENT_CONFIG_TARGET, true), mount(DATA_DIR_SOURCE, DATA_DIR_TARGET, true)],
     networks: [NETWORK_NAME],
     depends_on: [SERVER_SERVICE],
     stop_grace_period: STOP_GRACE_PERIOD,
@@ -113,6 +148,9 @@ export function buildCompose(options: ComposeOptions): ComposeDocument {
   }
   checkMountSource('the server config path', options.serverConfig);
   checkMountSource('the client config path', options.clientConfig);
+  if (options.clientMode !== undefined && !(CLIENT_MODES as readonly string[]).includes(options.clientMode)) {
+    throw new ComposeOptionsError(`the client mode must be ${CLIENT_MODES.join(' or ')}, got ${JSON.stringify(options.clientMode)}`);
+  }
   const services: Record<string, ComposeService> = { [SERVER_SERVICE]: serverService(options) };
   for (let id = 1; id <= options.clients; id += 1) services[clientName(id)] = clientService(id, options);
   return {
@@ -121,9 +159,23 @@ export function buildCompose(options: ComposeOptions): ComposeDocument {
   };
 }
 
-/** The YAML text, with a header comment saying where it came from. */
+/**
+ * The YAML text, with a header comment saying where it came from. Environment values are always
+ * double-quoted (docker-compose 1.29 reads YAML 1.1, where `1999-03-17` would be a date, refused
+ * as an environment value, and `yes` a boolean), and hold their `$` as `$$`: they are literal
+ * values, not compose interpolations.
+ */
 export function toYaml(document: ComposeDocument, header?: string): string {
   const doc = new Document(document);
+  for (const name of Object.keys(document.services)) {
+    const environment = doc.getIn(['services', name, 'environment'], true);
+    if (!isMap(environment)) continue;
+    for (const item of environment.items) {
+      if (!isScalar(item.value)) continue;
+      item.value.value = String(item.value.value).replaceAll('$', '$$$$');
+      item.value.type = 'QUOTE_DOUBLE';
+    }
+  }
   if (header !== undefined) doc.commentBefore = header.split('\n').map((line) => ` ${line}`).join('\n');
   return doc.toString({ lineWidth: 0 });
 }

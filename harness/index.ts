@@ -8,10 +8,13 @@ export { Timeline, type EventFilter, type TimelineEntry, WaitTimeoutError, Timel
 export { Datasets, agencyDocuments, type DatasetSource, type PreparedDataset } from './datasets/datasets.js';
 export { Faults, Triggers, type Fault, type Trigger } from './faults/faults.js';
 export { Nemesis, NEMESIS_KINDS, type NemesisKind, type NemesisOptions } from './faults/nemesis.js';
-export { checkRun, describeCheck, rowText } from './checker/set-checker.js';
+export { checkExactlyOnce, describeCheck, rowText, type CheckInput, type LogRecord } from './checker/set-checker.js';
+export { checkRun } from './checker/check-run.js';
 export type { CheckResult, CheckedSet } from './checker/check-result.js';
 export { Probes, MockServers, type ProbeResult } from './probes/probes.js';
 export { parseLogLine, parseExitLine, type LogEvent } from './logs/log-grammar.js';
+export { parseJsonLogLine, parseLogEvent } from './logs/json-log-line.js';
+export { silentLogger, stderrLogger, type HarnessLogger, type HarnessLogFormat } from './logging/harness-logger.js';
 export type { RunResult, AgencyReport, StoredBets, StoredBetRow } from './results/run-result.js';
 export { composeModel, planServices } from './run/run-plan.js';
 export { cleanupStaleRuns } from './run/stale-cleanup.js';

@@ -27,8 +27,9 @@ import {
   type TimelineEntry,
 } from '../harness/index.js';
 import { describeExchange } from '../harness/probes/raw-probe.js';
-import { errorCodeName } from '../system/protocol/constants.js';
+import { errorName } from '../harness/wire/wire-format.js';
 import { expectEveryBetStoredOnce, expectOwnWinners } from '../harness/vitest/expectations.js';
+import { maxOf, minOf } from '../testbed/stats/stats.js';
 
 const AGENCIES = 2;
 /** The adversaries' agency: the lottery's last (SERVER_AGENCIES = AGENCIES + 1), with no client of its own. */
@@ -82,8 +83,8 @@ function expectBatchRefused(r: RawResult, code: string): void {
   expect(r.decoded.problem, r.output).toBeUndefined();
   const [status, answer, ...rest] = r.decoded.messages;
   expect(status).toEqual(idleStatus(false));
-  expect(answer).toMatchObject({ type: 'batch_result', firstIndex: 0, count: 5 });
-  expect(answer?.type === 'batch_result' ? errorCodeName(answer.code) : answer?.type).toBe(code);
+  expect(answer).toMatchObject({ type: 'batch_result', firstPosition: 0, count: 5 });
+  expect(answer?.type === 'batch_result' ? errorName(answer.code) : answer?.type).toBe(code);
   expect(rest).toEqual([]);
   expect(r.closedByServer).toBe(true);
 }
@@ -237,7 +238,7 @@ describe('bad input from the run network, while real agencies run', () => {
     expect(accepted).toHaveLength(IDLE_CONNECTIONS);
     expect(closed.map((e) => e.event?.details.reason)).toEqual(Array(IDLE_CONNECTIONS).fill('peer closed'));
     // All 300 were accepted before the first of them closed: the server held them at the same time.
-    expect(Math.max(...accepted.map((e) => e.seq))).toBeLessThan(Math.min(...closed.map((e) => e.seq)));
+    expect(maxOf(accepted.map((e) => e.seq))).toBeLessThan(minOf(closed.map((e) => e.seq)) ?? -Infinity);
     const timeline = started().timeline;
     expect(timeline.select({ source: 'server', action: 'conexion_rechazada' })).toEqual([]);
     expect(timeline.select({ source: 'server', action: 'conexion_inactiva' })).toEqual([]);
@@ -269,9 +270,9 @@ describe('bad input from the run network, while real agencies run', () => {
     const [first, ...rest] = notes.map((e) => e.event?.details);
     expect(first).toMatchObject({ agencia: String(ADVERSARY), agencias_listas: `1/${ADVERSARY}` });
     expect(rest.map((d) => d?.agencia).sort()).toEqual(['1', '2']);
-    expect(notes[0]?.at).toBeGreaterThan(Math.max(...[...shots.values()].map(answeredAt)));
+    expect(notes[0]?.at).toBeGreaterThan(maxOf([...shots.values()].map(answeredAt)) ?? Infinity);
     const draws = timeline.select({ source: 'server', action: 'sorteo', result: 'success' });
-    expect(draws.map((e) => e.seq > Math.max(...notes.map((n) => n.seq)))).toEqual([true]);
+    expect(draws.map((e) => e.seq > (maxOf(notes.map((n) => n.seq)) ?? Infinity))).toEqual([true]);
   });
 
   it('lets the real agencies finish: exit 0, every bet stored once, each its own winners', async () => {

@@ -22,6 +22,7 @@ describe('the checker', () => {
     expect(tampered.valid).toBe(false);
     expect(tampered.sets.map((s) => [s.name, s.count, s.examples])).toEqual([
       ['lost', 1, [rowText(removed)]],
+      ['missing', 1, [rowText(removed)]],
       ['unexpected', 1, [rowText(foreign)]],
       ['duplicated', 1, [rowText(doubled)]],
     ]);

@@ -14,6 +14,8 @@ describe('ej3: the netcat echo probe', () => {
     const probe = await run.probe(Probes.netcat());
     expect(probe.line).toBe('action: test_echo_server | result: success');
     expect(probe.exitCode).toBe(0);
+    // The server logged the message it answered, as the course's skeleton server does.
+    expect(probe.serverLine).toMatch(/ INFO action: receive_message \| result: success \| ip: \d+\.\d+\.\d+\.\d+ \| msg: tp0-echo-[0-9a-f]{16}$/);
     // The server saw an ordinary connection that closed cleanly: nothing failed.
     expect((await run.result()).failLines).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatRow } from '../system/csv/csv-parser.js';
+import { formatRow } from '../testbed/dataset/csv.js';
 import { Datasets, LotteryRun, startScenarioRun, type StartedLotteryRun } from '../harness/index.js';
 import { expectEveryBetStoredOnce } from '../harness/vitest/expectations.js';
 

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LotteryRun, startScenarioRun } from '../harness/index.js';
+import { maxOf } from '../testbed/stats/stats.js';
 
 describe('ej7: the draw and each agency\'s winners', () => {
   it('every agency gets exactly its own winners, the draw comes after every batch and before every answer', async (ctx) => {
@@ -31,7 +32,7 @@ describe('ej7: the draw and each agency\'s winners', () => {
     const draw = draws[0]!;
     const batches = run.timeline.select({ source: 'server', action: 'apuesta_recibida' });
     expect(batches.length).toBeGreaterThan(0);
-    expect(Math.max(...batches.map((b) => b.seq))).toBeLessThan(draw.seq);
+    expect(maxOf(batches.map((b) => b.seq))).toBeLessThan(draw.seq);
     // ... and before every winners answer, on the server and on every client (engine clock).
     for (const answer of run.timeline.select({ action: 'consulta_ganadores', result: 'success' })) {
       if (answer.source === 'server') expect(answer.seq).toBeGreaterThan(draw.seq);

@@ -36,6 +36,23 @@ describe('crash faults', () => {
     expect(reopened).toBeLessThan(check.stored);
   });
 
+  it('the same server SIGKILL with LOG_FORMAT=json (pino\'s NDJSON): the harness reads those lines and the checker reaches the same verdict', async (ctx) => {
+    const json = { LOG_FORMAT: 'json' };
+    const run = await startScenarioRun(ctx, slowedRun().withServerEnv(json).withClientEnv(json));
+    const outcome = await run.fireWhen(Triggers.afterEvents({ source: 'server', action: 'apuesta_recibida', result: 'success' }, 40), Faults.crash('server', 1000));
+    expect(outcome.exitCodes).toEqual({ server: 137 });
+    await expectEveryClientFinished(run);
+    const check = await expectCheckerGreen(run, 'server SIGKILL, LOG_FORMAT=json');
+    expect(check.stored).toBe(check.acknowledged);
+    // Every line the system wrote was a pino record, and each one was read as an event.
+    const lines = run.timeline.select({ kind: 'log', where: (e) => e.source === 'server' || /^client\d+$/.test(e.source) });
+    expect(lines.length).toBeGreaterThan(100);
+    expect(lines.filter((e) => !e.text.startsWith('{"level":') || e.event === undefined).map((e) => e.text)).toEqual([]);
+    const [, reopened] = betsAtOpen(run);
+    expect(reopened).toBeGreaterThan(0);
+    expect(reopened).toBeLessThan(check.stored);
+  });
+
   it('server SIGTERM mid-run, restarted 1 s later: a graceful stop loses nothing either', async (ctx) => {
     const run = await startScenarioRun(ctx, slowedRun());
     const outcome = await run.fireWhen(Triggers.afterEvents({ source: 'server', action: 'apuesta_recibida', result: 'success' }, 40), Faults.restart('server', 1000));

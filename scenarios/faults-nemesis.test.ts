@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIZES } from '../system/dataset/dataset.js';
+import { DEFAULT_SIZES } from '../testbed/dataset/dataset.js';
 import { Datasets, LotteryRun, Nemesis, startScenarioRun } from '../harness/index.js';
 import { renderedLayout } from '../harness/report/rendered-layout.js';
 import { expectCheckerGreen } from '../harness/vitest/expectations.js';

@@ -1,15 +1,20 @@
 // Bundles the server and the client into single files that run with plain `node`
 // (dist/server.js, dist/client.js): no node_modules needed next to them.
+// `--outdir DIR` writes them elsewhere (tests that take a copy of the bundles build their own).
 import { build } from 'esbuild';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entries = { server: 'system/server/main.ts', client: 'system/client/main.ts' };
+const { values } = parseArgs({ options: { outdir: { type: 'string' } } });
+const outdir = values.outdir === undefined ? 'dist' : resolve(values.outdir);
 
 await build({
   absWorkingDir: root,
   entryPoints: entries,
-  outdir: 'dist',
+  outdir,
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -20,4 +25,4 @@ await build({
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __tp0CreateRequire } from 'node:module'; const require = __tp0CreateRequire(import.meta.url);" },
 });
-console.log(`built ${Object.keys(entries).map((e) => `dist/${e}.js`).join(', ')}`);
+console.log(`built ${Object.keys(entries).map((e) => `${values.outdir === undefined ? 'dist' : outdir}/${e}.js`).join(', ')}`);

@@ -4,6 +4,9 @@
 #   bash scripts/docker-engine.sh up     # engine already answering: nothing to do.
 #                                        # else start dockerd (installing docker.io first
 #                                        # when root on Debian), wait until it answers.
+#                                        # Either way, as root on Debian, installs what is
+#                                        # missing of the helper packages and of
+#                                        # `docker compose` (v2, see ensure_compose_v2).
 #   bash scripts/docker-engine.sh down   # stop dockerd only if `up` started it.
 #   bash scripts/docker-engine.sh status # say whether an engine answers (exit 0/1).
 #
@@ -22,6 +25,12 @@ STOP_TIMEOUT_S="${TP0_DOCKERD_STOP_TIMEOUT:-30}"
 # a static busybox for the local netcat-tester base image, iptables and iproute2 for the
 # local net-tools base (packet loss, bandwidth), chromium to render the timeline report.
 EXTRA_PACKAGES=(docker-compose busybox-static iproute2 iptables chromium)
+
+# `docker compose` (v2): Debian bookworm ships only docker-compose 1.29. Debian trixie's
+# docker-compose package holds the v2 CLI plugin (it needs only libc >= 2.34); it is fetched
+# with a source list of its own, so that nothing else of trixie is installed.
+COMPOSE_PLUGIN_DIR="${TP0_COMPOSE_PLUGIN_DIR:-/usr/local/lib/docker/cli-plugins}"
+COMPOSE_SOURCE="deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main"
 
 say() { printf 'docker-engine: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -60,6 +69,53 @@ ensure_extras() {
     package_installed "$pkg" || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+  ensure_compose_v2
+}
+
+compose_v2_answers() { docker compose version >/dev/null 2>&1; }
+
+# Installs the `docker compose` v2 plugin when the docker CLI has none (root on Debian only):
+# `apt-get download docker-compose` from trixie with a separate source list, package lists and
+# cache (all in a temporary folder), `dpkg-deb -x`, then the plugin binary is copied into
+# $COMPOSE_PLUGIN_DIR, where the docker CLI looks for plugins.
+ensure_compose_v2() {
+  command -v docker >/dev/null 2>&1 || return 0
+  compose_v2_answers && return 0
+  if ! is_root || ! is_debian; then
+    say "docker compose (v2) is missing; not root on Debian, so not installing it (docker-compose 1.29 still works)"
+    return 0
+  fi
+  say "docker compose (v2) is missing: installing its plugin from Debian trixie's docker-compose package into $COMPOSE_PLUGIN_DIR"
+  local work
+  work="$(mktemp -d)"
+  # apt drops root for downloads: the folder must be readable by its _apt user.
+  chmod 755 "$work"
+  mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/deb"
+  if id _apt >/dev/null 2>&1; then chown _apt "$work/deb"; fi
+  printf '%s\n' "$COMPOSE_SOURCE" >"$work/sources.list"
+  local opts=(-o "Dir::Etc::sourcelist=$work/sources.list" -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$work/lists" -o "Dir::Cache=$work/cache")
+  say "apt-get update (trixie main only, lists in $work)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get "${opts[@]}" update -qq >&2; then
+    rm -rf "$work"
+    die "apt-get update of Debian trixie failed: cannot install docker compose (v2)"
+  fi
+  if ! (cd "$work/deb" && apt-get "${opts[@]}" download docker-compose >&2); then
+    rm -rf "$work"
+    die "apt-get download docker-compose (trixie) failed"
+  fi
+  local deb
+  deb="$(ls "$work"/deb/docker-compose_*.deb 2>/dev/null | head -n 1)"
+  [ -n "$deb" ] || { rm -rf "$work"; die "apt-get download left no docker-compose_*.deb"; }
+  say "extracting $(basename "$deb")"
+  dpkg-deb -x "$deb" "$work/root"
+  local plugin="$work/root/usr/libexec/docker/cli-plugins/docker-compose"
+  [ -x "$plugin" ] || { rm -rf "$work"; die "$(basename "$deb") holds no usr/libexec/docker/cli-plugins/docker-compose"; }
+  mkdir -p "$COMPOSE_PLUGIN_DIR"
+  install -m 0755 "$plugin" "$COMPOSE_PLUGIN_DIR/docker-compose"
+  rm -rf "$work"
+  compose_v2_answers || die "the plugin is in $COMPOSE_PLUGIN_DIR but \`docker compose version\` fails"
+  say "docker compose (v2) installed: $(docker compose version)"
 }
 
 pid_is_dockerd() {
@@ -109,6 +165,7 @@ cmd_up() {
     is_root || die "no Docker engine answers and dockerd is not installed (not root: cannot install it)"
     is_debian || die "no Docker engine answers and dockerd is not installed (not Debian: install Docker yourself)"
     apt_install docker.io "${EXTRA_PACKAGES[@]}"
+    ensure_compose_v2
   else
     ensure_extras
   fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: set-up, type check, unit and in-process integration tests, then the
-# Docker scenarios against the real engine (they fail, never skip, without one).
+# The whole test suite: set-up, type check, dependency rules, unit and in-process integration
+# tests (Node only), the tests that need a Docker engine or Chromium, then the Docker scenarios
+# against the real engine (the last two fail, never skip, without an engine or a browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The tests never reach for a registry: images build from local material.
@@ -8,7 +9,11 @@ export TP0_IMAGES_PULL=0
 bash scripts/setup.sh
 echo "test: type check (tsc)" >&2
 npx tsc -p .
-echo "test: unit and integration tests (vitest project unit)" >&2
+echo "test: dependency rules (dependency-cruiser: the judge imports nothing from system/, domain <- protocol <- transport <- server/client, no circles)" >&2
+npm run --silent depcheck
+echo "test: unit and integration tests, Node only (vitest project unit)" >&2
 npx vitest run --project unit
+echo "test: tests that need a Docker engine or Chromium (vitest project engine)" >&2
+npx vitest run --project engine
 echo "test: Docker scenarios (vitest project scenarios)" >&2
 npx vitest run --project scenarios

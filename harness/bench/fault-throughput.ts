@@ -9,8 +9,8 @@
  * Every run is checked with the exactly-once checker; a failed check fails the bench (exit 1).
  */
 import { parseArgs } from 'node:util';
-import { fmt as fmtDigits, median } from '../../system/bench/stats.js';
-import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
+import { fmt as fmtDigits, maxOf, median, minOf } from '../../testbed/stats/stats.js';
+import { DEFAULT_SIZES } from '../../testbed/dataset/dataset.js';
 import { describeCheck } from '../checker/set-checker.js';
 import { Datasets } from '../datasets/datasets.js';
 import { Faults, Triggers } from '../faults/faults.js';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
   console.log(`time to full recovery after a server SIGKILL (start again → next acknowledged batch), median of ${runs}: ${fmt(median(crashes))} ms`);
   console.log('');
   console.log(`throughput, median of ${runs}: no faults ${fmt(mb)} bets/s; under the nemesis ${fmt(mf)} bets/s; ratio ${fmt(mf / mb, 2)}`);
-  if (rec.length > 0) console.log(`the same under the nemesis (its server crashes and restarts that had a next batch): median ${fmt(median(rec))} ms over ${rec.length}, min ${fmt(Math.min(...rec))}, max ${fmt(Math.max(...rec))}`);
+  if (rec.length > 0) console.log(`the same under the nemesis (its server crashes and restarts that had a next batch): median ${fmt(median(rec))} ms over ${rec.length}, min ${fmt(minOf(rec) ?? NaN)}, max ${fmt(maxOf(rec) ?? NaN)}`);
   else console.log('no server crash or restart in these schedules: no recovery time measured');
 }
 

@@ -8,8 +8,8 @@
 export type BetKey = string;
 
 export interface CheckedSet {
-  /** lost | unexpected | duplicated */
-  readonly name: 'lost' | 'unexpected' | 'duplicated';
+  /** lost | missing | unexpected | duplicated */
+  readonly name: 'lost' | 'missing' | 'unexpected' | 'duplicated';
   /** What the set means, in one sentence. */
   readonly meaning: string;
   readonly count: number;

@@ -5,33 +5,52 @@
  * bets.csv (everything stored), the server's draw lines and the winners each client reported.
  *
  *   lost        acknowledged but not stored          must be empty
+ *   missing     a valid bet of the file not stored   must be empty (once every client finished)
  *   unexpected  stored but never sent                must be empty (not a valid bet of its agency's file)
  *   duplicated  stored more times than it was sent   must be empty
  *
  * A bet's identity is its whole row plus its agency (the same person may bet twice, so the
  * document alone is not an identity), counted as a multiset: a row that appears twice in a file
  * may be stored twice.
+ *
+ * A pure function of plain inputs (the valid bets of each agency file, the log events in order,
+ * the rows of bets.csv): the Docker run feeds it (check-run.ts), and so can a simulator. Which
+ * rows are valid comes from the dataset (its manifest, or the testbed's own rules), never from
+ * the system's validator.
  */
-import { formatRow } from '../../system/csv/csv-parser.js';
-import { type AgencyRow, agencyRows, type PreparedDataset } from '../datasets/datasets.js';
+import { formatRow } from '../../testbed/dataset/csv.js';
 import type { StoredBetRow, StoredBets } from '../results/run-result.js';
-import type { Timeline } from '../run/timeline.js';
 import type { BetKey, CheckedCondition, CheckedSet, CheckResult } from './check-result.js';
 
 const EXAMPLES = 5;
 
+/** A valid bet of an agency file: first name, last name, document, birthdate, number. */
+export type ValidBet = readonly [firstName: string, lastName: string, document: string, birthdate: string, number: string];
+
 export interface CheckedAgency {
   readonly agency: number;
-  /** Its container's service name (`client3`): where its log lines come from. */
+  /** Its process's name (`client3`): the source of its log events. */
   readonly service: string;
+  /** Its file's valid bets, in file order: what a correct client sends. */
+  readonly validBets: readonly ValidBet[];
+  /** Its winners as the dataset knows them (the manifest's, in file order). */
+  readonly expectedWinners: readonly string[];
   /** The winners it reported; undefined if it never got them. */
   readonly winners: readonly string[] | undefined;
 }
 
+/** One course log line as the checker reads it; events come in the order they happened. */
+export interface LogRecord {
+  readonly source: string;
+  readonly action: string;
+  readonly result: string;
+  readonly details: Readonly<Record<string, string>>;
+}
+
 export interface CheckInput {
-  readonly dataset: PreparedDataset;
   readonly agencies: readonly CheckedAgency[];
-  readonly timeline: Timeline;
+  /** Every process's log events, in one order (the run's timeline). */
+  readonly events: readonly LogRecord[];
   readonly stored: StoredBets;
 }
 
@@ -64,13 +83,23 @@ function add(set: Multiset, key: BetKey, n = 1): void {
 }
 
 /** How many bets the client `service` saw acknowledged: the largest `enviadas` it logged (across restarts). */
-export function acknowledgedCount(timeline: Timeline, service: string): number {
+export function acknowledgedCount(events: readonly LogRecord[], service: string): number {
   let max = 0;
-  for (const e of timeline.select({ source: service, action: 'apuestas_enviadas', result: 'success' })) {
-    const n = Number(e.event?.details.enviadas);
+  for (const e of events) {
+    if (e.source !== service || e.action !== 'apuestas_enviadas' || e.result !== 'success') continue;
+    const n = Number(e.details.enviadas);
     if (Number.isFinite(n) && n > max) max = n;
   }
   return max;
+}
+
+/** The events of `source` (a name or a pattern) with this action and result, with their place in the order. */
+function select(events: readonly LogRecord[], source: string, action: string, result: string): { readonly at: number; readonly e: LogRecord }[] {
+  const out: { at: number; e: LogRecord }[] = [];
+  events.forEach((e, at) => {
+    if (e.source === source && e.action === action && e.result === result) out.push({ at, e });
+  });
+  return out;
 }
 
 /** One of the checker's sets, filled bet by bet: a count and the first few examples. */
@@ -95,18 +124,19 @@ class SetBuilder {
 
 interface Sets {
   readonly lost: SetBuilder;
+  readonly missing: SetBuilder;
   readonly unexpected: SetBuilder;
   readonly duplicated: SetBuilder;
 }
 
-const rowKey = (agency: number, r: AgencyRow): BetKey => betKey(agency, ...r.fields);
+const rowKey = (agency: number, r: ValidBet): BetKey => betKey(agency, ...r);
 
 /** The stored rows are the file's first valid bets, in order (what a correct run stores). */
-function isPrefix(stored: readonly StoredBetRow[], valid: readonly AgencyRow[]): boolean {
+function isPrefix(stored: readonly StoredBetRow[], valid: readonly ValidBet[]): boolean {
   if (stored.length > valid.length) return false;
   for (let i = 0; i < stored.length; i++) {
     const s = stored[i] as StoredBetRow;
-    const [firstName, lastName, document, birthdate, number] = (valid[i] as AgencyRow).fields;
+    const [firstName, lastName, document, birthdate, number] = valid[i] as ValidBet;
     if (s.document !== document || s.number !== Number(number) || s.firstName !== firstName || s.lastName !== lastName || s.birthdate !== birthdate) return false;
   }
   return true;
@@ -114,12 +144,16 @@ function isPrefix(stored: readonly StoredBetRow[], valid: readonly AgencyRow[]):
 
 /**
  * One agency's share of the sets. Fast path: stored rows that are a prefix of the file's valid
- * bets hold no row more often than the file does, so only `lost` can be non-empty. Otherwise the
- * multisets of this agency's keys are compared.
+ * bets hold no row more often than the file does, so only `lost` and `missing` can be non-empty.
+ * Otherwise the multisets of this agency's keys are compared.
  */
-function checkAgency(agency: number, stored: readonly StoredBetRow[], valid: readonly AgencyRow[], acked: number, sets: Sets): void {
+function checkAgency(agency: number, stored: readonly StoredBetRow[], valid: readonly ValidBet[], acked: number, sets: Sets): void {
   if (isPrefix(stored, valid)) {
-    for (let i = stored.length; i < Math.min(acked, valid.length); i++) sets.lost.add(rowKey(agency, valid[i] as AgencyRow));
+    for (let i = stored.length; i < valid.length; i++) {
+      const key = rowKey(agency, valid[i] as ValidBet);
+      if (i < acked) sets.lost.add(key);
+      sets.missing.add(key);
+    }
     return;
   }
   const sent: Multiset = new Map();
@@ -132,6 +166,7 @@ function checkAgency(agency: number, stored: readonly StoredBetRow[], valid: rea
   });
   for (const r of stored) add(kept, storedKey(r));
   for (const [key, n] of acknowledged) sets.lost.add(key, n - (kept.get(key) ?? 0));
+  for (const [key, n] of sent) sets.missing.add(key, n - (kept.get(key) ?? 0));
   for (const [key, n] of kept) {
     const inFile = sent.get(key) ?? 0;
     if (inFile === 0) sets.unexpected.add(key, n);
@@ -139,37 +174,38 @@ function checkAgency(agency: number, stored: readonly StoredBetRow[], valid: rea
   }
 }
 
-function drawCondition(timeline: Timeline, storedRows: number, agencies: number): CheckedCondition {
-  const draws = timeline.select({ source: 'server', action: 'sorteo', result: 'success' });
-  const recovered = timeline.select({ source: 'server', action: 'sorteo_recuperado', result: 'success' });
-  const failed = timeline.select({ source: 'server', action: 'sorteo', result: 'fail' });
+function drawCondition(events: readonly LogRecord[], storedRows: number, agencies: number): CheckedCondition {
+  const draws = select(events, 'server', 'sorteo', 'success');
+  const recovered = select(events, 'server', 'sorteo_recuperado', 'success');
+  const failed = select(events, 'server', 'sorteo', 'fail');
   const first = draws[0];
-  const bets = Number(first?.event?.details.apuestas);
+  const bets = Number(first?.e.details.apuestas);
   // The server's own count (`agencias_listas: 5/5`): the lottery may expect more agencies than the checked clients.
-  const lastDone = timeline.select({ source: 'server', action: 'notificacion_recibida', result: 'success' }).find((e) => {
-    const [ready, expected] = (e.event?.details.agencias_listas ?? '').split('/');
+  const lastDone = select(events, 'server', 'notificacion_recibida', 'success').find(({ e }) => {
+    const [ready, expected] = (e.details.agencias_listas ?? '').split('/');
     return ready !== undefined && ready !== '' && ready === expected;
   });
   const problems: string[] = [];
   if (draws.length !== 1) problems.push(`${draws.length} draws`);
   if (failed.length > 0) problems.push(`${failed.length} failed draw(s)`);
   if (first && bets !== storedRows) problems.push(`the draw counted ${bets} bets but bets.csv holds ${storedRows}`);
-  if (first && lastDone && first.seq < lastDone.seq) problems.push('the draw ran before every agency was done');
+  if (first && lastDone && first.at < lastDone.at) problems.push('the draw ran before every agency was done');
   if (first && !lastDone) problems.push('no notice that every agency was done');
-  for (const r of recovered) {
-    if (Number(r.event?.details.apuestas) !== bets || r.event?.details.ganadores !== first?.event?.details.ganadores) {
-      problems.push(`a restarted server recovered a different draw: ${r.text}`);
+  for (const { e } of recovered) {
+    if (Number(e.details.apuestas) !== bets || e.details.ganadores !== first?.e.details.ganadores) {
+      problems.push(`a restarted server recovered a different draw: apuestas ${e.details.apuestas}, ganadores ${e.details.ganadores}`);
     }
   }
   const seen = `${draws.length} draw(s)${recovered.length > 0 ? `, ${recovered.length} recovered after restarts` : ''}`;
   return { name: 'the draw ran exactly once', ok: problems.length === 0, detail: problems.length === 0 ? `${seen}, over ${bets} bets, after all ${agencies} agencies were done` : problems.join('; ') };
 }
 
-/** Checks a finished run: every set empty, the draw once, every agency's winners as the manifest says. */
-export async function checkRun(input: CheckInput): Promise<CheckResult> {
-  const { dataset, agencies, timeline, stored } = input;
+/** Checks a finished run: every set empty, the draw once, every agency's winners as the dataset says. */
+export function checkExactlyOnce(input: CheckInput): CheckResult {
+  const { agencies, events, stored } = input;
   const sets: Sets = {
     lost: new SetBuilder('lost', 'acknowledged to a client but not in bets.csv'),
+    missing: new SetBuilder('missing', "a valid bet of its agency's file that is not in bets.csv"),
     unexpected: new SetBuilder('unexpected', "in bets.csv but not a valid bet of its agency's file"),
     duplicated: new SetBuilder('duplicated', 'stored more times than its agency file holds it'),
   };
@@ -184,23 +220,22 @@ export async function checkRun(input: CheckInput): Promise<CheckResult> {
   const unfinished: string[] = [];
   const wrongWinners: string[] = [];
   for (const a of agencies) {
-    const valid = (await agencyRows(dataset, a.agency)).filter((r) => r.valid);
-    const acked = acknowledgedCount(timeline, a.service);
+    const valid = a.validBets;
+    const acked = acknowledgedCount(events, a.service);
     acknowledgedTotal += acked;
     if (acked > valid.length) unfinished.push(`${a.service} claims ${acked} acknowledged of ${valid.length}`);
     else if (acked < valid.length) unfinished.push(`${a.service}: ${acked} of ${valid.length}`);
     checkAgency(a.agency, byAgency.get(a.agency) ?? [], valid, acked, sets);
     byAgency.delete(a.agency);
-    const manifest = dataset.agencies.find((d) => d.agency === a.agency)?.winners;
     if (a.winners === undefined) wrongWinners.push(`${a.service} reported none`);
-    else if (JSON.stringify(a.winners) !== JSON.stringify(manifest)) {
-      wrongWinners.push(`${a.service} reported ${a.winners.length}, the manifest has ${manifest?.length ?? 0}`);
+    else if (JSON.stringify(a.winners) !== JSON.stringify(a.expectedWinners)) {
+      wrongWinners.push(`${a.service} reported ${a.winners.length}, the dataset has ${a.expectedWinners.length}`);
     }
   }
   // Rows of agencies that took no part in the run were never sent by anyone.
   for (const rows of byAgency.values()) for (const r of rows) sets.unexpected.add(storedKey(r));
 
-  const setList = [sets.lost.build(), sets.unexpected.build(), sets.duplicated.build()];
+  const setList = [sets.lost.build(), sets.missing.build(), sets.unexpected.build(), sets.duplicated.build()];
   const conditions: CheckedCondition[] = [
     {
       name: 'bets.csv is well formed',
@@ -212,9 +247,9 @@ export async function checkRun(input: CheckInput): Promise<CheckResult> {
       ok: unfinished.length === 0,
       detail: unfinished.length === 0 ? `${agencies.length} agencies, ${acknowledgedTotal} bets` : unfinished.join('; '),
     },
-    drawCondition(timeline, stored.rows.length, agencies.length),
+    drawCondition(events, stored.rows.length, agencies.length),
     {
-      name: "every agency's winners equal the manifest",
+      name: "every agency's winners equal the dataset's",
       ok: wrongWinners.length === 0,
       detail: wrongWinners.length === 0 ? `${agencies.length} agencies` : wrongWinners.join('; '),
     },

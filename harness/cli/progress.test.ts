@@ -31,9 +31,9 @@ function wholeRun(): Timeline {
   line(t, 'server', 'action: sorteo | result: success | apuestas: 350 | ganadores: 3');
   line(t, 'client1', 'action: consulta_ganadores | result: success | cant_ganadores: 2');
   line(t, 'client2', 'action: consulta_ganadores | result: success | cant_ganadores: 1');
-  line(t, 'client1', 'action: exit | result: success | agencia: 1 | apuestas: 250 | ganadores: 2');
+  line(t, 'client1', 'action: client_finished | result: success | agencia: 1 | apuestas: 250 | ganadores: 2');
   exit(t, 'client1', 0);
-  line(t, 'client2', 'action: exit | result: success | agencia: 2 | apuestas: 100 | ganadores: 1');
+  line(t, 'client2', 'action: client_finished | result: success | agencia: 2 | apuestas: 100 | ganadores: 1');
   exit(t, 'client2', 0);
   return t;
 }

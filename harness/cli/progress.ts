@@ -59,7 +59,7 @@ function agencyUpdate(before: AgencyProgress, entry: TimelineEntry): AgencyProgr
     }
     case 'consulta_ganadores':
       return { ...a, winners: numberDetail(entry, 'cant_ganadores') };
-    case 'exit': {
+    case 'client_finished': {
       const sent = numberDetail(entry, 'apuestas');
       return sent === undefined ? a : { ...a, sent };
     }

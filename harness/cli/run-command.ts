@@ -13,6 +13,7 @@ import { Datasets, type PreparedDataset } from '../datasets/datasets.js';
 import { createDockerClient, type DockerClient } from '../docker/docker-client.js';
 import type { RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
+import { type HarnessLogger, silentLogger, stderrLogger } from '../logging/harness-logger.js';
 import { cleanupStaleRuns } from '../run/stale-cleanup.js';
 import type { StartedLotteryRun } from '../run/started-lottery-run.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeFor, RunEnvironmentError, RunUsageError } from './cli-errors.js';
@@ -32,6 +33,8 @@ export interface CommandIo {
   readonly signals: SignalSource;
   readonly exit: (code: number) => void;
   readonly docker?: DockerClient;
+  /** The harness's events when --verbose / --log-format json (default: pino on stderr). */
+  readonly logger?: (format: 'text' | 'json') => HarnessLogger;
 }
 
 export function processIo(): CommandIo {
@@ -86,19 +89,24 @@ class RunCommand {
   /** The nemesis's seed (given or fresh); undefined without the nemesis. */
   private readonly seed: number | undefined;
   private nemesis: NemesisSummary | undefined;
+  /** The harness's own events: silent unless --verbose or --log-format json. */
+  private readonly logger: HarnessLogger;
 
   constructor(
     private readonly options: RunOptions,
     private readonly io: CommandIo,
   ) {
+    this.logger = options.verbose ? (io.logger ?? stderrLogger)(options.logFormat) : silentLogger;
     this.seed = nemesisSeed(options);
     if (this.seed !== undefined) this.nemesis = { seed: this.seed, faults: options.faults, fired: null, skipped: null };
     this.docker = io.docker ?? createDockerClient();
     this.guard = new RunGuard({ docker: this.docker, signals: io.signals, exit: io.exit, log: (l) => this.note(l), onInterrupt: () => this.view?.finish() });
   }
 
+  /** A note for the person running it; with --log-format json, a record like the events. */
   note(line: string): void {
-    this.io.stderr.write(`run: ${line}\n`);
+    if (this.options.logFormat === 'json') this.logger.info({ component: 'run' }, line);
+    else this.io.stderr.write(`run: ${line}\n`);
   }
 
   async execute(): Promise<number> {
@@ -132,7 +140,7 @@ class RunCommand {
     this.d.engineCheck = span(t, now());
     t = now();
     try {
-      await projectImages();
+      await projectImages(this.logger);
     } catch (err) {
       throw new RunEnvironmentError('the images could not be built (npm run images says more)', { cause: err });
     }
@@ -153,7 +161,8 @@ class RunCommand {
     let builder = new LotteryRun()
       .withClients(clients)
       .withDataset({ description: dataset.description, prepare: async () => dataset })
-      .withDockerClient(this.docker);
+      .withDockerClient(this.docker)
+      .withLogger(this.logger);
     if (batchMax !== undefined) builder = builder.withClientConfig({ batch: { maxAmount: batchMax } });
     this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
     const began = now();

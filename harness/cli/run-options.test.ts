@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
+import { DEFAULT_SIZES } from '../../testbed/dataset/dataset.js';
 import { RunUsageError } from './cli-errors.js';
 import { DEFAULT_CLIENTS, DEFAULT_FAULTS, DEFAULT_TIMEOUT_SECONDS, datasetPlan, ENV_OVERRIDES, parseRunOptions, USAGE } from './run-options.js';
 
@@ -19,6 +19,8 @@ describe('parseRunOptions', () => {
       faults: DEFAULT_FAULTS,
       scale: 1,
       report: undefined,
+      verbose: false,
+      logFormat: 'text',
       help: false,
     });
   });
@@ -38,10 +40,19 @@ describe('parseRunOptions', () => {
       faults: DEFAULT_FAULTS,
       scale: 1,
       report: undefined,
+      verbose: false,
+      logFormat: 'text',
       help: false,
     });
     const n = parseRunOptions(['--nemesis', '--faults=3', '--scale', '20', '--report', 'r.html'], {}, '/tmp/here');
     expect(n).toMatchObject({ nemesis: true, seed: undefined, faults: 3, scale: 20, report: '/tmp/here/r.html' });
+  });
+
+  it('--verbose shows the harness\'s events; --log-format json makes them NDJSON and implies --verbose', () => {
+    expect(parseRunOptions(['--verbose'])).toMatchObject({ verbose: true, logFormat: 'text' });
+    expect(parseRunOptions(['--log-format', 'json'])).toMatchObject({ verbose: true, logFormat: 'json' });
+    expect(parseRunOptions(['--log-format=text'])).toMatchObject({ verbose: false, logFormat: 'text' });
+    expect(() => parseRunOptions(['--log-format', 'yaml'])).toThrow(/--log-format must be text or json/);
   });
 
   it('--seed N is the nemesis with that seed, 0 to 4294967295', () => {
@@ -96,6 +107,8 @@ describe('parseRunOptions', () => {
 
   it('names the environment variable when its value is bad', () => {
     expect(() => parseRunOptions([], { TP0_RUN_CLIENTS: 'five' })).toThrow(/TP0_RUN_CLIENTS must be a whole number/);
+    expect(() => parseRunOptions([], { TP0_RUN_BATCH_MAX: '70000' })).toThrow(/TP0_RUN_BATCH_MAX must be between 1 and 65535/);
+    expect(parseRunOptions(['--batch-max', '65535'], {}).batchMax).toBe(65_535);
   });
 
   it.each([
@@ -105,6 +118,9 @@ describe('parseRunOptions', () => {
     [['--clients', '2.5'], /--clients must be a whole number/],
     [['--clients', '501'], /--clients must be between 0 and 500/],
     [['--batch-max', '0'], /--batch-max must be between 1 and/],
+    // A batch's count is a u16 on the wire: a client refuses more (it would exit 2, every one of them).
+    [['--batch-max', '65536'], /--batch-max must be between 1 and 65535 \(a batch's count is a u16 on the wire\), got 65536/],
+    [['--batch-max', '1000000'], /--batch-max must be between 1 and 65535/],
     [['--timeout', '0'], /--timeout must be between 1 and/],
     [['--dataset', ' '], /--dataset must not be empty/],
     [['--bogus'], /Unknown option '--bogus'/],

@@ -4,8 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SIZES } from '../../system/dataset/dataset.js';
-import { MAX_DATASET_BETS } from '../../system/dataset/generator.js';
+import { DEFAULT_SIZES } from '../../testbed/dataset/dataset.js';
+import { MAX_DATASET_BETS } from '../../testbed/dataset/generator.js';
+import { MAX_BATCH_BETS } from '../wire/wire-format.js';
 import { DEFAULT_CLIENT_YAML } from '../run/run-config.js';
 import { RunUsageError } from './cli-errors.js';
 
@@ -34,6 +35,10 @@ export interface RunOptions {
   readonly scale: number;
   /** Absolute path of the HTML timeline report to write; undefined: none. */
   readonly report: string | undefined;
+  /** Show the harness's own events (images, containers, faults, clean-up) on stderr. */
+  readonly verbose: boolean;
+  /** How those events (and the notes) are written on stderr: readable lines, or pino's NDJSON. */
+  readonly logFormat: 'text' | 'json';
   readonly help: boolean;
 }
 
@@ -71,7 +76,7 @@ options:
   --clients N       agencies client1..clientN (default ${DEFAULT_CLIENTS}; 0: the server alone)
   --dataset DIR     a folder of agency-1.csv … agency-N.csv (default: the generated set,
                     ${DEFAULT_SIZES.join(' / ')} bets; for N > ${DEFAULT_SIZES.length} these sizes repeat)
-  --batch-max K     bets per batch, the clients' batch.maxAmount (default ${DEFAULT_BATCH_MAX})
+  --batch-max K     bets per batch, the clients' batch.maxAmount (1..${MAX_BATCH_BETS}, default ${DEFAULT_BATCH_MAX})
   --timeout S       seconds the clients may take to finish (default ${DEFAULT_TIMEOUT_SECONDS}; with the
                     nemesis, counted once its last fault is healed)
   --scale F         multiply every generated agency size by F (1..${MAX_SCALE}, default 1; not with
@@ -83,6 +88,10 @@ options:
   --seed N          the nemesis with seed N (0..${MAX_SEED}), to replay a run; implies --nemesis
   --faults N        how many faults the nemesis fires (default ${DEFAULT_FAULTS}, at most ${MAX_FAULTS})
   --json            print one JSON object on stdout (progress and notes stay on stderr)
+  --verbose         also show the harness's own events on stderr: image builds, container
+                    starts and exits, faults fired and healed, clean-up
+  --log-format F    text (default) or json: with json those events and the notes are pino's
+                    NDJSON on stderr, one record a line (implies --verbose); stdout is unchanged
   --no-progress     no progress on stderr
   -h, --help        this text
 
@@ -97,10 +106,10 @@ exit code: 0 when every client exited 0, bets.csv holds as many lines as the cli
 the checker finds the run valid; 1 otherwise (the reasons are printed); 2 for a usage or environment error (bad flag, no Docker
 engine); 130 / 143 when interrupted by SIGINT / SIGTERM (after removing the run).`;
 
-function wholeNumber(name: string, text: string, min: number, max: number): number {
+function wholeNumber(name: string, text: string, min: number, max: number, why?: string): number {
   if (!/^\d+$/.test(text.trim())) throw new RunUsageError(`${name} must be a whole number, got ${JSON.stringify(text)}`);
   const n = Number(text.trim());
-  if (n < min || n > max) throw new RunUsageError(`${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) throw new RunUsageError(`${name} must be between ${min} and ${max}${why ? ` (${why})` : ''}, got ${n}`);
   return n;
 }
 
@@ -133,6 +142,8 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
         report: { type: 'string' },
         json: { type: 'boolean' },
         'no-progress': { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -155,13 +166,15 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
   const faults = pick('faults', 'faults');
   const scale = pick('scale', 'scale');
   const report = pick('report', 'report');
+  const logFormat = values['log-format'] ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') throw new RunUsageError(`--log-format must be text or json, got ${JSON.stringify(logFormat)}`);
   const nemesis = values.nemesis === true || seed !== undefined || nemesisFromEnv(env[ENV_OVERRIDES.nemesis]);
   if (faults && !nemesis) throw new RunUsageError(`${faults[0]} needs the nemesis (--nemesis or --seed N)`);
   if (scale && dataset) throw new RunUsageError(`${scale[0]} scales the generated set; it does not go with ${dataset[0]}`);
   const options: RunOptions = {
     clients: clients ? wholeNumber(clients[0], clients[1], 0, MAX_CLIENTS) : DEFAULT_CLIENTS,
     dataset: dataset ? resolve(cwd, nonEmpty(dataset[0], dataset[1])) : undefined,
-    batchMax: batchMax ? wholeNumber(batchMax[0], batchMax[1], 1, 1_000_000) : undefined,
+    batchMax: batchMax ? wholeNumber(batchMax[0], batchMax[1], 1, MAX_BATCH_BETS, "a batch's count is a u16 on the wire") : undefined,
     json: values.json === true,
     progress: values['no-progress'] !== true,
     timeoutSeconds: timeout ? wholeNumber(timeout[0], timeout[1], 1, 86_400) : DEFAULT_TIMEOUT_SECONDS,
@@ -171,6 +184,8 @@ export function parseRunOptions(argv: readonly string[], env: Readonly<Record<st
     faults: faults ? wholeNumber(faults[0], faults[1], 1, MAX_FAULTS) : DEFAULT_FAULTS,
     scale: scale ? wholeNumber(scale[0], scale[1], 1, MAX_SCALE) : 1,
     report: report ? resolve(cwd, nonEmpty(report[0], report[1])) : undefined,
+    verbose: values.verbose === true || logFormat === 'json',
+    logFormat,
     help: values.help === true,
   };
   const plan = datasetPlan(options);

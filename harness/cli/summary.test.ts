@@ -9,9 +9,10 @@ const dataset: PreparedDataset = {
   description: 'generated (test)',
   totalBets: 350,
   agencies: [
-    { agency: 1, file: 'agency-1.csv', bets: 250, winners: ['111', '222'] },
-    { agency: 2, file: 'agency-2.csv', bets: 100, winners: ['333'] },
+    { agency: 1, file: 'agency-1.csv', bets: 250, winners: ['111', '222'], invalid: [], rows: 250 },
+    { agency: 2, file: 'agency-2.csv', bets: 100, winners: ['333'], invalid: [], rows: 100 },
   ],
+  validity: 'manifest',
 };
 
 const durations: Durations = {
@@ -126,14 +127,14 @@ describe('buildSummary', () => {
       ok: true,
       scale: 20,
       nemesis: { seed: 42, faults: 6, fired: 5, skipped: 1 },
-      checker: { valid: true, acknowledged: 350, stored: 350, sets: { lost: 0, unexpected: 0, duplicated: 0 }, failed: [] },
+      checker: { valid: true, acknowledged: 350, stored: 350, sets: { lost: 0, missing: 0, unexpected: 0, duplicated: 0 }, failed: [] },
     });
   });
 
   it('fails when the checker finds the run invalid, naming the sets and conditions', () => {
     const s = buildSummary(input({ check: invalidCheck() }));
     expect(s).toMatchObject({ ok: false, exitCode: 1 });
-    expect(s.checker).toEqual({ valid: false, acknowledged: 350, stored: 351, sets: { lost: 0, unexpected: 0, duplicated: 1 }, failed: ['the draw ran exactly once'] });
+    expect(s.checker).toEqual({ valid: false, acknowledged: 350, stored: 351, sets: { lost: 0, missing: 0, unexpected: 0, duplicated: 1 }, failed: ['the draw ran exactly once'] });
     expect(s.reasons).toEqual(['the exactly-once checker found the run INVALID (1 duplicated; not: the draw ran exactly once)']);
   });
 

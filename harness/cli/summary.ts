@@ -8,6 +8,7 @@ import type { PreparedDataset } from '../datasets/datasets.js';
 import type { RunResult } from '../results/run-result.js';
 import { EXIT_FAILED, EXIT_OK } from './cli-errors.js';
 import { formatCount } from './progress.js';
+import { maxOf } from '../../testbed/stats/stats.js';
 
 /** Milliseconds; null when the phase did not happen (no draw with 0 clients, a failed run). */
 export interface Durations {
@@ -63,7 +64,7 @@ export interface CheckerSummary {
   readonly valid: boolean;
   readonly acknowledged: number;
   readonly stored: number;
-  readonly sets: { readonly lost: number; readonly unexpected: number; readonly duplicated: number };
+  readonly sets: { readonly lost: number; readonly missing: number; readonly unexpected: number; readonly duplicated: number };
   /** Names of the conditions that do not hold. */
   readonly failed: readonly string[];
 }
@@ -119,12 +120,12 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 export function checkerSummary(check: CheckResult): CheckerSummary {
-  const count = (name: 'lost' | 'unexpected' | 'duplicated'): number => check.sets.find((s) => s.name === name)?.count ?? 0;
+  const count = (name: 'lost' | 'missing' | 'unexpected' | 'duplicated'): number => check.sets.find((s) => s.name === name)?.count ?? 0;
   return {
     valid: check.valid,
     acknowledged: check.acknowledged,
     stored: check.stored,
-    sets: { lost: count('lost'), unexpected: count('unexpected'), duplicated: count('duplicated') },
+    sets: { lost: count('lost'), missing: count('missing'), unexpected: count('unexpected'), duplicated: count('duplicated') },
     failed: check.conditions.filter((c) => !c.ok).map((c) => c.name),
   };
 }
@@ -163,7 +164,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
   }
   const stored = result?.stored;
   if (stored && stored.lines !== betsSent) reasons.push(`bets.csv holds ${stored.lines} lines but the clients sent ${betsSent} bets`);
-  if (stored && stored.malformed.length > 0) warnings.push(`bets.csv has ${stored.malformed.length} malformed rows (first at line ${stored.malformed[0]?.line})`);
+  if (stored && stored.malformed.length > 0) warnings.push(`bets.csv has ${stored.malformed.length} malformed rows (first at ${stored.malformed[0]?.at})`);
   if (stored?.tornTail) warnings.push('bets.csv ends in the middle of a row');
   if (result && result.serverExitCode !== 0) warnings.push(`the server ${result.serverExitCode === undefined ? 'did not exit' : `exited with code ${result.serverExitCode}`} after SIGTERM`);
   if (input.clients > 0 && result && !input.draw) warnings.push('the server never logged the draw');
@@ -199,7 +200,7 @@ export function buildSummary(input: SummaryInput): RunSummary {
 }
 
 function table(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
-  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
+  const widths = rows[0]?.map((_, c) => maxOf(rows.map((r) => (r[c] ?? '').length)) ?? 0) ?? [];
   return rows.map((r) =>
     r
       .map((cell, c) => (rightAligned.has(c) ? cell.padStart(widths[c] ?? 0) : cell.padEnd(widths[c] ?? 0)))

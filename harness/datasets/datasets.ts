@@ -1,22 +1,19 @@
 /**
  * Where a run's agency files come from: the project's seeded generator (cached by its options
  * under .cache/datasets, so repeated runs reuse the files) or a folder of `agency-N.csv`.
- * Either way the run knows each agency's bet count and its expected winners.
+ * Either way the run knows each agency's bet count, its expected winners and which rows a
+ * correct client must refuse: for a generated set from its manifest (the generator made those
+ * rows invalid on purpose), for a folder from the testbed's own rules of a valid bet. Files are
+ * read with csv-parse; nothing here asks the system.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CsvParser } from '../../system/csv/csv-parser.js';
-import {
-  DEFAULT_SEED,
-  DEFAULT_SIZES,
-  type EolMode,
-  expectedWinners,
-  generateDataset,
-  readManifest,
-} from '../../system/dataset/dataset.js';
-import { checkBet } from '../../system/domain/validation.js';
+import { betProblem, isWinningNumber } from '../../testbed/dataset/bet-rules.js';
+import { readCsvFile } from '../../testbed/dataset/csv.js';
+import { agencyFileName, DEFAULT_SEED, DEFAULT_SIZES, type EolMode, generateDataset, readManifest } from '../../testbed/dataset/dataset.js';
 
 export interface DatasetAgency {
   readonly agency: number;
@@ -24,13 +21,26 @@ export interface DatasetAgency {
   readonly bets: number;
   /** Documents of the agency's winning bets, in file order. */
   readonly winners: readonly string[];
+  /** Rows a correct client refuses: their line (from 1) and why. */
+  readonly invalid: readonly InvalidRowNote[];
+  /** Rows the file holds (generated sets: from the manifest, checked when the file is read). */
+  readonly rows: number | undefined;
 }
+
+export interface InvalidRowNote {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** Where a dataset's knowledge of valid rows comes from. */
+export type Validity = 'manifest' | 'rules';
 
 export interface PreparedDataset {
   readonly dir: string;
   readonly description: string;
   readonly agencies: readonly DatasetAgency[];
   readonly totalBets: number;
+  readonly validity: Validity;
 }
 
 export interface DatasetSource {
@@ -44,6 +54,8 @@ export interface GeneratedOptions {
   readonly sizes?: readonly number[];
   readonly eol?: EolMode;
   readonly winRate?: number;
+  /** Share of rows made invalid on purpose (listed in the manifest); default none. */
+  readonly invalidRate?: number;
 }
 
 export class DatasetError extends Error {
@@ -52,8 +64,8 @@ export class DatasetError extends Error {
 
 const CACHE_DIR = resolve(fileURLToPath(new URL('../..', import.meta.url)), '.cache', 'datasets');
 
-function prepared(dir: string, description: string, agencies: DatasetAgency[]): PreparedDataset {
-  return { dir, description, agencies, totalBets: agencies.reduce((n, a) => n + a.bets, 0) };
+function prepared(dir: string, description: string, agencies: DatasetAgency[], validity: Validity): PreparedDataset {
+  return { dir, description, agencies, totalBets: agencies.reduce((n, a) => n + a.bets, 0), validity };
 }
 
 class GeneratedDataset implements DatasetSource {
@@ -64,7 +76,8 @@ class GeneratedDataset implements DatasetSource {
   }
 
   async prepare(): Promise<PreparedDataset> {
-    const key = createHash('sha256').update(JSON.stringify({ v: 1, ...this.options })).digest('hex').slice(0, 16);
+    // v2: manifests list the rows made invalid on purpose.
+    const key = createHash('sha256').update(JSON.stringify({ v: 2, ...this.options })).digest('hex').slice(0, 16);
     const dir = join(CACHE_DIR, key);
     if (!existsSync(join(dir, 'manifest.json'))) {
       // Generate aside, then rename: a concurrent run either sees nothing or the whole set.
@@ -79,8 +92,38 @@ class GeneratedDataset implements DatasetSource {
       }
     }
     const manifest = await readManifest(dir);
-    return prepared(dir, this.description, manifest.agencies.map((a) => ({ agency: a.agency, file: a.file, bets: a.bets, winners: a.winners })));
+    return prepared(
+      dir,
+      this.description,
+      manifest.agencies.map((a) => ({ agency: a.agency, file: a.file, bets: a.bets, winners: a.winners, invalid: a.invalid, rows: a.rows })),
+      'manifest',
+    );
   }
+}
+
+/** One agency file judged by the testbed's rules: its valid bets, winners and invalid rows. */
+async function judgeAgencyFile(dir: string, agency: number): Promise<DatasetAgency> {
+  const file = agencyFileName(agency);
+  const invalid: InvalidRowNote[] = [];
+  const winners: string[] = [];
+  let bets = 0;
+  await readCsvFile(
+    join(dir, file),
+    (r) => {
+      if (r.kind === 'error') {
+        invalid.push({ line: r.line, reason: r.reason });
+        return;
+      }
+      const problem = betProblem(r.fields);
+      if (problem !== undefined) invalid.push({ line: r.row, reason: problem });
+      else {
+        bets++;
+        if (isWinningNumber(r.fields[4] as string)) winners.push(r.fields[2] as string);
+      }
+    },
+    { lenient: true },
+  );
+  return { agency, file, bets, winners, invalid, rows: undefined };
 }
 
 class FolderDataset implements DatasetSource {
@@ -92,12 +135,18 @@ class FolderDataset implements DatasetSource {
   async prepare(): Promise<PreparedDataset> {
     const dir = resolve(this.dir);
     if (!existsSync(dir)) throw new DatasetError(`dataset folder ${dir} does not exist`);
-    const summaries = await expectedWinners(dir);
-    if (summaries.length === 0) throw new DatasetError(`dataset folder ${dir} holds no agency-N.csv file`);
-    summaries.forEach((s, i) => {
-      if (s.agency !== i + 1) throw new DatasetError(`dataset folder ${dir}: agency files must be agency-1.csv … agency-N.csv; agency-${i + 1}.csv is missing`);
+    const numbers = (await readdir(dir))
+      .map((name) => /^agency-(\d+)\.csv$/.exec(name))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+    if (numbers.length === 0) throw new DatasetError(`dataset folder ${dir} holds no agency-N.csv file`);
+    numbers.forEach((n, i) => {
+      if (n !== i + 1) throw new DatasetError(`dataset folder ${dir}: agency files must be agency-1.csv … agency-N.csv; agency-${i + 1}.csv is missing`);
     });
-    return prepared(dir, this.description, summaries.map((s) => ({ agency: s.agency, file: s.file, bets: s.bets, winners: s.winners })));
+    const agencies: DatasetAgency[] = [];
+    for (const n of numbers) agencies.push(await judgeAgencyFile(dir, n));
+    return prepared(dir, this.description, agencies, 'rules');
   }
 }
 
@@ -112,38 +161,54 @@ export class Datasets {
     return new GeneratedDataset({ ...options, sizes: Array.from({ length: n }, () => bets) });
   }
 
-  /** A folder of agency-1.csv … agency-N.csv (read to know counts and winners). */
+  /** A folder of agency-1.csv … agency-N.csv (read and judged by the testbed's rules to know counts and winners). */
   static folder(dir: string): DatasetSource {
     return new FolderDataset(dir);
   }
 }
 
-/** One row of an agency file: its five fields, and whether the client will send it (a valid bet). */
+/** One row of an agency file: its fields, and whether a correct client sends it (a valid bet). */
 export interface AgencyRow {
-  readonly fields: readonly [firstName: string, lastName: string, document: string, birthdate: string, number: string];
+  readonly fields: readonly string[];
   readonly valid: boolean;
 }
 
-/** Every 5-field row of an agency file, in file order, each marked valid or not as the client judges it. */
+/** A valid bet's five fields. */
+export type BetRowFields = readonly [firstName: string, lastName: string, document: string, birthdate: string, number: string];
+
+/**
+ * Every parsed row of an agency file, in file order, each marked valid or not: by the manifest
+ * (the rows made invalid on purpose) for a generated set, by the testbed's rules for a folder.
+ * A generated file that no longer holds the rows its manifest counts is an error.
+ */
 export async function agencyRows(dataset: PreparedDataset, agency: number): Promise<AgencyRow[]> {
   const entry = dataset.agencies.find((a) => a.agency === agency);
   if (!entry) throw new DatasetError(`the dataset has no agency ${agency}`);
-  const parser = new CsvParser();
+  const invalidLines = new Set(entry.invalid.map((r) => r.line));
+  const byManifest = dataset.validity === 'manifest';
   const rows: AgencyRow[] = [];
-  const take = (records: ReturnType<CsvParser['push']>) => {
-    for (const r of records) {
-      if (r.kind !== 'row' || r.fields.length !== 5) continue;
-      const fields = r.fields as unknown as AgencyRow['fields'];
-      const [firstName, lastName, document, birthdate, number] = fields;
-      rows.push({ fields, valid: checkBet(agency, { firstName, lastName, document, birthdate, number }) === undefined });
-    }
-  };
-  for await (const chunk of createReadStream(join(dataset.dir, entry.file), { encoding: 'utf8' })) take(parser.push(chunk as string));
-  take(parser.end());
+  let broken: string | undefined;
+  await readCsvFile(
+    join(dataset.dir, entry.file),
+    (r) => {
+      if (r.kind === 'error') broken ??= `${entry.file}:${r.line}: a generated file does not parse: ${r.reason}`;
+      else rows.push({ fields: r.fields, valid: byManifest ? !invalidLines.has(r.row) : betProblem(r.fields) === undefined });
+    },
+    { lenient: !byManifest },
+  );
+  if (byManifest && broken !== undefined) throw new DatasetError(broken);
+  if (byManifest && entry.rows !== undefined && rows.length !== entry.rows) {
+    throw new DatasetError(`${entry.file} holds ${rows.length} rows, its manifest says ${entry.rows}: the file changed`);
+  }
   return rows;
 }
 
-/** The documents of an agency file's rows, in file order (to check what was stored against it). */
+/** The valid bets of an agency file, in file order, as their five fields. */
+export async function validBets(dataset: PreparedDataset, agency: number): Promise<BetRowFields[]> {
+  return (await agencyRows(dataset, agency)).filter((r) => r.valid).map((r) => r.fields as unknown as BetRowFields);
+}
+
+/** The documents of an agency file's valid bets, in file order (to check what was stored against it). */
 export async function agencyDocuments(dataset: PreparedDataset, agency: number): Promise<string[]> {
-  return (await agencyRows(dataset, agency)).map((r) => r.fields[2]);
+  return (await validBets(dataset, agency)).map((f) => f[2]);
 }

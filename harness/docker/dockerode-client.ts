@@ -1,7 +1,7 @@
 /** The dockerode-backed DockerClient: the image half (DockerodeImages) plus containers and networks. */
 import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-client.js';
+import type { ContainerSummary, DockerClient, LogLine, NetworkSummary } from './docker-api.js';
 import { DockerClientError } from './docker-errors.js';
 import { DockerodeImages, errorText, statusCodeOf } from './dockerode-images.js';
 

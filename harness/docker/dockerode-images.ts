@@ -1,7 +1,7 @@
 /** The image half of the dockerode-backed DockerClient. */
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import type { BuildImageOptions, ImageClient, ImageSummary, ImportImageOptions } from './docker-client.js';
+import type { BuildImageOptions, ImageClient, ImageSummary, ImportImageOptions } from './docker-api.js';
 import { splitTag } from './image-ref.js';
 import { DockerBuildError, DockerClientError, DockerPullError, DockerUnavailableError } from './docker-errors.js';
 

@@ -10,7 +10,7 @@
  * right after the previous heal, whichever is later). A target that is no longer running (a
  * client that finished) is skipped, and the skip is noted in the timeline.
  */
-import { Rng } from '../../system/dataset/rng.js';
+import { Rng } from '../../testbed/dataset/rng.js';
 import { type Fault, type FaultContext, type FaultOutcome, Faults } from './faults.js';
 
 export const NEMESIS_KINDS = ['crash', 'restart', 'partition', 'pause', 'loss'] as const;

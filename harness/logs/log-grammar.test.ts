@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatLine } from '../../system/log/logger.js';
 import { LineSplitter } from './line-splitter.js';
-import { numberDetail, parseExitLine, parseLogLine } from './log-grammar.js';
+import { numberDetail, parseExitLine, parseLogLine, unescapeValue } from './log-grammar.js';
 
 describe('parseLogLine', () => {
   it('reads timestamp, level, action, result and details', () => {
@@ -25,10 +24,18 @@ describe('parseLogLine', () => {
     expect(e?.details).toEqual({ 'weird: key': '7' });
   });
 
-  it('unescapes values our logger escaped, so a colon or a pipe in a value survives', () => {
-    const line = formatLine(new Date(0), 'INFO', 'close', 'success', { peer: '172.18.0.3:54478', note: 'a|b\nc' });
+  it("unescapes values as the README's table says, so a colon or a pipe in a value survives", () => {
+    // Written by hand from the table: `:` is \x3a, `|` is \x7c, LF is \n.
+    const line = '1970-01-01T00:00:00.000Z INFO action: close | result: success | peer: 172.18.0.3\\x3a54478 | note: a\\x7cb\\nc';
     expect(line.split('|')).toHaveLength(4);
     expect(parseLogLine(line)?.details).toEqual({ peer: '172.18.0.3:54478', note: 'a|b\nc' });
+  });
+
+  it('undoes every escape of the table once, left to right: an escaped backslash is not the start of another escape', () => {
+    expect(unescapeValue('C\\\\x3a\\x3a')).toBe('C\\x3a:');
+    expect(unescapeValue('a\\rb\\nc\\\\')).toBe('a\rb\nc\\');
+    expect(unescapeValue('no escapes: 100%')).toBe('no escapes: 100%');
+    expect(unescapeValue('\\t stays')).toBe('\\t stays');
   });
 
   it('reads lines with a compose prefix', () => {

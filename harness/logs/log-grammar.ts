@@ -4,10 +4,28 @@
  *   <timestamp> <LEVEL> action: <name> | result: <success|fail|in_progress> | <key>: <value> | …
  *
  * Split on `|`; the action and the result are what follows the last `:` of their part; each
- * detail splits at its last `:` (our own logger escapes `:` in values, so first and last agree).
+ * detail splits at its last `:` (the system escapes `:` in values, so first and last agree).
  * Also read: compose's `<container> exited with code N` lines. Pure: no I/O.
+ *
+ * Written from the README's table of escapes, not from the system's logger:
+ *
+ *   in a value   written as
+ *   \            \\
+ *   |            \x7c
+ *   :            \x3a
+ *   CR           \r
+ *   LF           \n
  */
-import { unescapeValue } from '../../system/log/logger.js';
+
+/** The README's escapes, each sequence and the character it stands for. */
+export const VALUE_ESCAPES: Readonly<Record<string, string>> = { '\\\\': '\\', '\\x7c': '|', '\\x3a': ':', '\\r': '\r', '\\n': '\n' };
+
+const ESCAPE_SEQUENCE = /\\(?:\\|x7c|x3a|r|n)/g;
+
+/** A value as the process meant it: every escape sequence of the README's table undone, left to right. */
+export function unescapeValue(value: string): string {
+  return value.includes('\\') ? value.replace(ESCAPE_SEQUENCE, (seq) => VALUE_ESCAPES[seq] as string) : value;
+}
 
 export interface LogEvent {
   /** The line's own timestamp, when it has one. */

@@ -8,8 +8,13 @@
  * Each runs as a container of the tp0-netcat-tester image on the run's own network.
  */
 import type { ContainerHandle } from '../run/container-handle.js';
+import type { EventFilter, TimelineEntry } from '../run/timeline.js';
 
 export const PROBE_LINE = /action: test_echo_server \| result: (success|fail)\s*$/;
+/** What validar-echo-server.sh sends: `tp0-echo-` and 16 random hex digits. */
+export const PROBE_MESSAGE = /^tp0-echo-[0-9a-f]{16}$/;
+/** How long a successful probe waits for the server's `receive_message` line. */
+const SERVER_LINE_WAIT_MS = 5000;
 
 /** What probes and mocks need from a run. */
 export interface ProbeContext {
@@ -22,6 +27,8 @@ export interface ProbeContext {
   ): Promise<ContainerHandle>;
   /** A service name not used yet in this run (`probe-1`, `probe-2`, …). */
   freshName(prefix: string): string;
+  /** Resolves with the first `count` timeline entries that match, or rejects after `timeoutMs` (runs have it; test fakes need not). */
+  waitFor?(filter: EventFilter, count?: number, timeoutMs?: number): Promise<TimelineEntry[]>;
 }
 
 export interface ProbeResult {
@@ -32,6 +39,12 @@ export interface ProbeResult {
   readonly durationMs: number;
   /** Everything the probe container printed (its reasons go to stderr). */
   readonly output: string;
+  /**
+   * Probing the run's own server with success: the server's line for the probe's message
+   * (`action: receive_message | result: success | ip: … | msg: tp0-echo-…`), waited for up to
+   * 5 s; undefined when it never came, or when the target was another host.
+   */
+  readonly serverLine: string | undefined;
 }
 
 export interface Probe<R> {
@@ -51,6 +64,22 @@ export class ProbeOutputError extends Error {
 }
 
 class NetcatProbe implements Probe<ProbeResult> {
+  private async serverLine(ctx: ProbeContext, since: number): Promise<string | undefined> {
+    const filter: EventFilter = {
+      source: 'server',
+      action: 'receive_message',
+      result: 'success',
+      where: (e) => e.at >= since && PROBE_MESSAGE.test(e.event?.details.msg ?? ''),
+    };
+    if (ctx.waitFor === undefined) return undefined;
+    try {
+      const [entry] = await ctx.waitFor(filter, 1, SERVER_LINE_WAIT_MS);
+      return entry?.text;
+    } catch {
+      return undefined;
+    }
+  }
+
   readonly description: string;
   constructor(private readonly options: NetcatOptions) {
     this.description = `netcat echo probe → ${options.host ?? 'server'}:${options.port ?? 12345}`;
@@ -60,6 +89,8 @@ class NetcatProbe implements Probe<ProbeResult> {
     const command = ['--host', this.options.host ?? 'server', '--port', String(this.options.port ?? 12345)];
     if (this.options.timeoutSeconds !== undefined) command.push('--timeout', String(this.options.timeoutSeconds));
     const started = performance.now();
+    // Engine timestamps and this clock agree to well under a second on one host.
+    const startedAt = Date.now() - 1000;
     const handle = await ctx.startContainer(ctx.freshName('probe'), ctx.netcatTesterImage, { command });
     try {
       const exitCode = await handle.waitForExit(60_000);
@@ -68,7 +99,9 @@ class NetcatProbe implements Probe<ProbeResult> {
       const line = output.split('\n').find((l) => PROBE_LINE.test(l));
       if (line === undefined) throw new ProbeOutputError(`the probe printed no result line (exit ${exitCode}):\n${output}`);
       const result = (PROBE_LINE.exec(line) as RegExpExecArray)[1] as 'success' | 'fail';
-      return { result, line: line.trim(), exitCode, durationMs, output };
+      const toServer = (this.options.host ?? 'server') === 'server';
+      const serverLine = result === 'success' && toServer ? await this.serverLine(ctx, startedAt) : undefined;
+      return { result, line: line.trim(), exitCode, durationMs, output, serverLine };
     } finally {
       await handle.remove();
     }

@@ -1,19 +1,15 @@
 /**
- * Bytes an adversary sends to the server, and what to make of the bytes it gets back. Pure:
- * valid frames come from the project's own serializer, answers go through its own decoders,
- * so the harness and the server agree on every byte by construction.
+ * Bytes an adversary sends to the server, and what to make of the bytes it gets back. Pure.
+ * Frames are built and answers read with the harness's own wire code (harness/wire, written from
+ * the README's tables), never the system's: a framing bug in the system cannot hide in its judge.
  */
-import type { BetFields } from '../../system/domain/bet.js';
-import { Rng } from '../../system/dataset/rng.js';
-import { errorCodeName, FRAME_HEADER_SIZE, MAX_PAYLOAD_SIZE, MessageCode } from '../../system/protocol/constants.js';
-import { ProtocolError } from '../../system/protocol/errors.js';
-import { FrameDecoder } from '../../system/protocol/frame-decoder.js';
-import { decodeMessage } from '../../system/protocol/message-decoder.js';
-import type { Message, MessageOf } from '../../system/protocol/messages.js';
-import { encodeBatch, encodeDone, encodeHello } from '../../system/protocol/serializer.js';
-import { batchOf } from '../../system/protocol/bet-text.js';
+import { Rng } from '../../testbed/dataset/rng.js';
+import { errorName, FRAME_HEADER_SIZE, FrameType, MAX_PAYLOAD_SIZE } from '../wire/wire-format.js';
+import type { WireBet, WireMessage, WireMessageOf } from '../wire/wire-messages.js';
+import { decodeStream, FrameParser, decodeFrame, WireError } from '../wire/wire-parser.js';
+import { encodeFrames } from '../wire/wire-serializer.js';
 
-/** `size` bytes from the project's seeded generator: the same seed, the same bytes. */
+/** `size` bytes from the testbed's seeded generator: the same seed, the same bytes. */
 export function seededBytes(seed: number, size: number): Buffer {
   const rng = new Rng(seed);
   const out = Buffer.alloc(size);
@@ -28,7 +24,7 @@ export function seededBytes(seed: number, size: number): Buffer {
  * A frame header declaring `payloadLength` bytes (more than a frame may hold, by default the
  * smallest such length), followed by `bodyBytes` bytes of body that should never be read.
  */
-export function oversizedHeader(code: number = MessageCode.batch, payloadLength = MAX_PAYLOAD_SIZE + 1, bodyBytes = 64): Buffer {
+export function oversizedHeader(code: number = FrameType.batch, payloadLength = MAX_PAYLOAD_SIZE + 1, bodyBytes = 64): Buffer {
   const frame = Buffer.alloc(FRAME_HEADER_SIZE + bodyBytes, 0x41);
   frame[0] = code;
   frame.writeUInt16BE(payloadLength, 1);
@@ -55,14 +51,14 @@ export function adversaryDocument(serial: number): string {
 }
 
 /** A valid bet (its document from adversaryDocument). */
-export function adversaryBet(serial: number): BetFields {
+export function adversaryBet(serial: number): WireBet {
   return { firstName: 'Eve', lastName: 'Mallory', document: adversaryDocument(serial), birthdate: '1990-01-01', number: '1234' };
 }
 
 export type BadBet = 'bad-date' | 'number-out-of-range' | 'empty-name';
 
 /** `bet` spoiled in one field. */
-export function spoiled(bet: BetFields, how: BadBet): BetFields {
+export function spoiled(bet: WireBet, how: BadBet): WireBet {
   switch (how) {
     case 'bad-date':
       return { ...bet, birthdate: '1990-02-30' };
@@ -74,7 +70,7 @@ export function spoiled(bet: BetFields, how: BadBet): BetFields {
 }
 
 /** `count` bets with documents from `firstSerial` on; the one at `badAt` spoiled as `bad` says. */
-export function betsWithOneBad(firstSerial: number, count: number, badAt: number, bad: BadBet | undefined): BetFields[] {
+export function betsWithOneBad(firstSerial: number, count: number, badAt: number, bad: BadBet | undefined): WireBet[] {
   return Array.from({ length: count }, (_, i) => {
     const bet = adversaryBet(firstSerial + i);
     return i === badAt && bad !== undefined ? spoiled(bet, bad) : bet;
@@ -82,22 +78,21 @@ export function betsWithOneBad(firstSerial: number, count: number, badAt: number
 }
 
 /** hello(agency), then a batch of `bets` claiming `batchAgency`, from position 0. */
-export function helloAndBatch(agency: number, batchAgency: number, bets: readonly BetFields[]): Buffer {
-  const batch = batchOf(batchAgency, 0, bets);
-  return Buffer.concat([encodeHello({ agency }), encodeBatch(batch)]);
+export function helloAndBatch(agency: number, batchAgency: number, bets: readonly WireBet[]): Buffer {
+  return encodeFrames([{ type: 'hello', agency }, { type: 'batch', agency: batchAgency, firstPosition: 0, bets }]);
 }
 
 /** hello(agency), then its `done`: the agency has no more bets (valid frames, nothing spoiled). */
 export function helloAndDone(agency: number): Buffer {
-  return Buffer.concat([encodeHello({ agency }), encodeDone({ agency })]);
+  return encodeFrames([{ type: 'hello', agency }, { type: 'done', agency }]);
 }
 
-/** What came back, decoded with the project's own framing and message decoders. */
+/** What came back, decoded with the harness's wire parser. */
 export interface DecodedAnswer {
   /** Every message of the answer, in order. */
-  readonly messages: readonly Message[];
+  readonly messages: readonly WireMessage[];
   /** The `error` message, if the server sent one (it closes right after it). */
-  readonly error: MessageOf<'error'> | undefined;
+  readonly error: WireMessageOf<'error'> | undefined;
   /** Its code's name (`INVALID_BET`…), for readable assertions. */
   readonly errorName: string | undefined;
   /** Bytes after the last whole frame (0 when the answer is whole frames). */
@@ -107,35 +102,28 @@ export interface DecodedAnswer {
 }
 
 export function decodeAnswer(bytes: Buffer): DecodedAnswer {
-  const decoder = new FrameDecoder();
-  const messages: Message[] = [];
-  let problem: string | undefined;
-  try {
-    for (const frame of decoder.push(bytes)) messages.push(decodeMessage(frame));
-  } catch (err) {
-    problem = (err as Error).message;
-  }
-  const error = messages.find((m): m is MessageOf<'error'> => m.type === 'error');
+  const decoded = decodeStream(bytes);
+  const error = decoded.messages.find((m): m is WireMessageOf<'error'> => m.type === 'error');
   return {
-    messages,
+    messages: decoded.messages,
     error,
-    errorName: error ? errorCodeName(error.code) : undefined,
-    trailingBytes: problem === undefined ? decoder.pendingBytes : 0,
-    problem,
+    errorName: error ? errorName(error.code) : undefined,
+    trailingBytes: decoded.pendingBytes,
+    problem: decoded.error?.message,
   };
 }
 
 /**
- * The protocol error the server's own decoders find first in `bytes` (read as a whole stream
- * that ends after them), or undefined when they are whole valid frames.
+ * The error the README says a server answers to `bytes` (read as a whole stream that ends after
+ * them), or undefined when they are whole valid frames.
  */
-export function framingVerdict(bytes: Buffer): { readonly code: number; readonly name: string } | undefined {
-  const decoder = new FrameDecoder();
+export function framingVerdict(bytes: Buffer): { readonly name: string } | undefined {
+  const parser = new FrameParser();
   try {
-    for (const frame of decoder.push(bytes)) decodeMessage(frame);
-    decoder.end();
+    parser.push(bytes, (frame) => decodeFrame(frame));
+    parser.end();
   } catch (err) {
-    if (err instanceof ProtocolError) return { code: err.code, name: errorCodeName(err.code) };
+    if (err instanceof WireError) return { name: err.code };
     throw err;
   }
   return undefined;

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkBetSpans } from '../../system/domain/validation.js';
-import { SPAN_WIDTH } from '../../system/protocol/bet-text.js';
-import { ErrorCode, MAX_FRAME_SIZE } from '../../system/protocol/constants.js';
-import { FrameDecoder } from '../../system/protocol/frame-decoder.js';
-import { decodeMessage } from '../../system/protocol/message-decoder.js';
-import type { Message } from '../../system/protocol/messages.js';
-import { encodeBatchResult, encodeError, encodeHello, encodeStatus, encodeWinnersQuery } from '../../system/protocol/serializer.js';
+import { betProblem } from '../../testbed/dataset/bet-rules.js';
+import { MAX_FRAME_SIZE, WireErrorCode as ErrorCode } from '../wire/wire-format.js';
+import type { WireBet, WireMessage } from '../wire/wire-messages.js';
+import { decodeStream, FrameParser } from '../wire/wire-parser.js';
+import { encodeFrame } from '../wire/wire-serializer.js';
 import type { ContainerHandle } from '../run/container-handle.js';
 import type { Probe, ProbeContext } from './probes.js';
 import {
@@ -24,12 +22,19 @@ import {
 import { ADVERSARY_AGENCY, Adversaries, describeExchange, type RawResult } from './raw-probe.js';
 import { floodCommand, parseFloodOutput, parseSendOutput, RawOutputError, sendCommand } from './raw-scripts.js';
 
-function messagesOf(bytes: Buffer): Message[] {
-  const decoder = new FrameDecoder();
-  const out = decoder.push(bytes).map(decodeMessage);
-  decoder.end();
-  return out;
+function messagesOf(bytes: Buffer): WireMessage[] {
+  const { messages, error, pendingBytes } = decodeStream(bytes);
+  if (error || pendingBytes > 0) throw error ?? new Error(`${pendingBytes} bytes of an unfinished frame`);
+  return [...messages];
 }
+
+const fieldsOf = (b: WireBet): string[] => [b.firstName, b.lastName, b.document, b.birthdate, b.number];
+const encodeHello = (m: { agency: number }): Buffer => encodeFrame({ type: 'hello', ...m });
+const encodeStatus = (m: { agency: number; stored: number; drawDone: boolean }): Buffer => encodeFrame({ type: 'status', ...m });
+const encodeWinnersQuery = (m: { agency: number }): Buffer => encodeFrame({ type: 'winners_query', ...m });
+const encodeError = (m: { code: number; message: string }): Buffer => encodeFrame({ type: 'error', ...m });
+const encodeBatchResult = (m: { code: number; firstIndex: number; count: number; detail: string }): Buffer =>
+  encodeFrame({ type: 'batch_result', code: m.code, firstPosition: m.firstIndex, count: m.count, detail: m.detail });
 
 /** What the send script prints for `answer` (base64 wrapped at 76, as busybox does), among noise. */
 function sendOutput(answer: Buffer, ncExit = 0): string {
@@ -53,7 +58,7 @@ describe('adversary payloads', () => {
     expect(seededBytes(6, 4097)).toHaveLength(4097);
   });
 
-  it("the server's decoders find in each payload the error the scenario expects", () => {
+  it('the README says what a server answers to each payload (read with the harness wire parser)', () => {
     expect(framingVerdict(seededBytes(6, 4096))?.name).toBe('UNKNOWN_MESSAGE');
     expect(framingVerdict(oversizedHeader())?.name).toBe('FRAME_TOO_LARGE');
     expect(framingVerdict(HTTP_GET)?.name).toBe('FRAME_TOO_LARGE');
@@ -74,8 +79,8 @@ describe('adversary payloads', () => {
       const [hello, batch] = messagesOf(helloAndBatch(99, 99, betsWithOneBad(10, 5, 2, bad)));
       expect(hello).toEqual({ type: 'hello', agency: 99 });
       if (batch?.type !== 'batch') throw new Error('no batch');
-      expect(batch).toMatchObject({ agency: 99, firstIndex: 0, count: 5 });
-      const verdicts = Array.from({ length: 5 }, (_, i) => checkBetSpans(99, batch.text, batch.spans, i * SPAN_WIDTH));
+      expect(batch).toMatchObject({ agency: 99, firstPosition: 0 });
+      const verdicts = batch.bets.map((b) => betProblem(fieldsOf(b)));
       expect(verdicts.map((v) => v !== undefined), bad).toEqual([false, false, true, false, false]);
     }
   });
@@ -95,7 +100,7 @@ describe('adversary payloads', () => {
 });
 
 describe('answers', () => {
-  it('decodes status, batch_result and error frames with the protocol decoders', () => {
+  it('decodes status, batch_result and error frames with the harness wire parser', () => {
     const bytes = Buffer.concat([
       encodeStatus({ agency: 99, stored: 0, drawDone: false }),
       encodeBatchResult({ code: ErrorCode.INVALID_BET, firstIndex: 0, count: 5, detail: 'bad' }),
@@ -113,6 +118,7 @@ describe('answers', () => {
     expect(decodeAnswer(error.subarray(0, 5))).toMatchObject({ messages: [], trailingBytes: 5, error: undefined });
     expect(decodeAnswer(Buffer.alloc(0))).toMatchObject({ messages: [], trailingBytes: 0, problem: undefined });
     expect(decodeAnswer(Buffer.from('GET / HTTP/1.1')).problem).toMatch(/larger than/);
+    expect(new FrameParser().pendingBytes).toBe(0);
   });
 });
 
@@ -213,9 +219,8 @@ describe('Adversaries', () => {
     const [hello, batch] = messagesOf(payload);
     expect(hello).toEqual({ type: 'hello', agency: 99 });
     if (batch?.type !== 'batch') throw new Error('no batch');
-    expect(batch).toMatchObject({ agency: 99, firstIndex: 0, count: 5 });
-    const verdicts = Array.from({ length: 5 }, (_, i) => checkBetSpans(99, batch.text, batch.spans, i * SPAN_WIDTH));
-    expect(verdicts).toEqual(Array(5).fill(undefined));
+    expect(batch).toMatchObject({ agency: 99, firstPosition: 0 });
+    expect(batch.bets.map((b) => betProblem(fieldsOf(b)))).toEqual(Array(5).fill(undefined));
     expect(r.documents).toEqual([600, 601, 602, 603, 604].map(adversaryDocument));
     expect(r.decoded.errorName).toBe('UNKNOWN_AGENCY');
     expect(await sentBy(Adversaries.unknownAgency(7))).toEqual([['hello', 7], ['batch', 7]]);

@@ -6,16 +6,16 @@
  *   expect(http.decoded.errorName).toBe('FRAME_TOO_LARGE');
  *
  * Each runs one container of the netcat-tester image (busybox nc), sends its bytes to
- * server:12345, half-closes, and reports what came back, decoded with the project's decoders.
+ * server:12345, half-closes, and reports what came back, decoded with the harness's own wire
+ * code (harness/wire).
  *
  * The server refuses at hello any agency outside 1 … SERVER_AGENCIES (UNKNOWN_AGENCY), so an
  * adversary that should get past hello speaks as a real agency of the run (`{ agency: n }`),
  * typically one more than the run's clients, with SERVER_AGENCIES raised to match; it then
  * owes the lottery its `done` (Adversaries.done) or the draw waits for it.
  */
-import { MessageCode } from '../../system/protocol/constants.js';
-import { batchOf } from '../../system/protocol/bet-text.js';
-import { encodeBatch, encodeHello, encodeWinnersQuery } from '../../system/protocol/serializer.js';
+import { FrameType } from '../wire/wire-format.js';
+import { encodeFrame, encodeFrames } from '../wire/wire-serializer.js';
 import type { Probe, ProbeContext } from './probes.js';
 import {
   type BadBet,
@@ -182,7 +182,7 @@ export class Adversaries {
 
   /** A batch header declaring `payloadLength` bytes of payload (default: one more than fits), then some body. */
   static oversizedHeader(payloadLength?: number, target: RawTarget = {}): Probe<RawResult> {
-    const payload = oversizedHeader(MessageCode.batch, payloadLength);
+    const payload = oversizedHeader(FrameType.batch, payloadLength);
     return new RawProbe({ description: `a batch header declaring ${payload.readUInt16BE(1)} payload bytes`, payload }, target);
   }
 
@@ -190,8 +190,8 @@ export class Adversaries {
   static halfFrame(holdSeconds = 1, target: RawTarget = {}): Probe<RawResult> {
     const agency = agencyOf(target);
     const bets = betsWithOneBad(DOCUMENT_SERIALS['half-frame'], BATCH_BETS, -1, undefined);
-    const batch = encodeBatch(batchOf(agency, 0, bets));
-    const payload = Buffer.concat([encodeHello({ agency }), firstHalf(batch)]);
+    const batch = encodeFrame({ type: 'batch', agency, firstPosition: 0, bets });
+    const payload = Buffer.concat([encodeFrame({ type: 'hello', agency }), firstHalf(batch)]);
     const description = `hello, half a batch frame (${firstHalf(batch).length} of ${batch.length} bytes), a hang-up ${holdSeconds} s later`;
     return new RawProbe({ description, payload, documents: bets.map((b) => b.document), holdSeconds }, target);
   }
@@ -203,7 +203,7 @@ export class Adversaries {
 
   /** A well-framed message of a type code the protocol does not have (default 'Z'). */
   static unknownType(code = 0x5a, target: RawTarget = {}): Probe<RawResult> {
-    const payload = retyped(encodeHello({ agency: agencyOf(target) }), code);
+    const payload = retyped(encodeFrame({ type: 'hello', agency: agencyOf(target) }), code);
     return new RawProbe({ description: `a frame of unknown type 0x${code.toString(16)}`, payload }, target);
   }
 
@@ -246,14 +246,14 @@ export class Adversaries {
   /** hello as agency `as` (default: the target's agency), then a winners query for agency `of`. */
   static foreignWinners(of: number, as?: number, target: RawTarget = {}): Probe<RawResult> {
     const agency = as ?? agencyOf(target);
-    const payload = Buffer.concat([encodeHello({ agency }), encodeWinnersQuery({ agency: of })]);
+    const payload = encodeFrames([{ type: 'hello', agency }, { type: 'winners_query', agency: of }]);
     return new RawProbe({ description: `hello as agency ${agency}, then the winners of agency ${of}`, payload }, target);
   }
 
   /** hello alone as `agency` (default: the target's agency): its status says how many bets the server holds of it. */
   static hello(agency?: number, target: RawTarget = {}): Probe<RawResult> {
     const as = agency ?? agencyOf(target);
-    return new RawProbe({ description: `hello as agency ${as}`, payload: encodeHello({ agency: as }) }, target);
+    return new RawProbe({ description: `hello as agency ${as}`, payload: encodeFrame({ type: 'hello', agency: as }) }, target);
   }
 
   /** `connections` connections from one container, all open at once, silent for `holdSeconds`, then hung up. */

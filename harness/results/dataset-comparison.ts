@@ -1,10 +1,9 @@
 /**
- * bets.csv against the agency files it came from: every bet of the files exactly once, nothing
- * else. Reads the files with the project's CSV parser, as the clients do.
+ * bets.csv against the agency files it came from (every row a valid bet): every bet of the files
+ * exactly once, nothing else. Reads the files with csv-parse, never with the system's reader.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CsvParser } from '../../system/csv/csv-parser.js';
+import { readCsvFile } from '../../testbed/dataset/csv.js';
 import type { StoredBetRow } from './run-result.js';
 
 export interface BetsComparison {
@@ -18,13 +17,11 @@ export interface BetsComparison {
 export async function compareWithDataset(rows: readonly StoredBetRow[], dataDir: string, agencies: readonly { readonly agency: number; readonly file: string }[]): Promise<BetsComparison> {
   const expected = new Map<string, number>();
   for (const agency of agencies) {
-    const parser = new CsvParser();
-    const text = await readFile(join(dataDir, agency.file), 'utf8');
-    for (const r of [...parser.push(text), ...parser.end()]) {
+    await readCsvFile(join(dataDir, agency.file), (r) => {
       if (r.kind !== 'row') throw new Error(`${agency.file}:${r.line}: ${r.reason}`);
       const key = JSON.stringify([agency.agency, ...r.fields]);
       expected.set(key, (expected.get(key) ?? 0) + 1);
-    }
+    });
   }
   let duplicated = 0;
   let unknown = 0;

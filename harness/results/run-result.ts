@@ -2,7 +2,8 @@
  * What a run produced, read from the outside only: the containers' logs (timeline), their exit
  * codes, and the server's bets.csv. Never from the server's internals.
  */
-import { CsvParser } from '../../system/csv/csv-parser.js';
+import { maxOf, minOf } from '../../testbed/stats/stats.js';
+import { readCsv } from '../../testbed/dataset/csv.js';
 import type { Timeline, TimelineEntry } from '../run/timeline.js';
 
 /** A process's log contradicts itself (say, a winners count and the documents listed). */
@@ -23,25 +24,36 @@ export interface StoredBets {
   /** Line breaks in the file (what `wc -l` says). */
   readonly lines: number;
   readonly rows: readonly StoredBetRow[];
-  /** Rows that are not `agency,first,last,document,birthdate,number`, with their line. */
-  readonly malformed: readonly { readonly line: number; readonly reason: string }[];
+  /**
+   * Rows that are not `agency,first,last,document,birthdate,number`: where (`line 7` for a row
+   * csv-parse could not parse; `row 5`, the 5th parsed row, for one of the wrong shape) and why.
+   */
+  readonly malformed: readonly { readonly at: string; readonly reason: string }[];
   /** True when the file ends in the middle of a row. */
   readonly tornTail: boolean;
 }
 
-export function parseBetsCsv(text: string): StoredBets {
-  const parser = new CsvParser();
+const DIGITS = /^\d+$/;
+
+/**
+ * bets.csv read with csv-parse (never with the system's own reader): each row must be
+ * `agency,first_name,last_name,document,birthdate,number` with a numeric agency and number.
+ * A row csv-parse cannot parse is named by its line, a parsed row of the wrong shape by its
+ * place among the parsed rows.
+ */
+export async function parseBetsCsv(text: string): Promise<StoredBets> {
   const rows: StoredBetRow[] = [];
-  const malformed: { line: number; reason: string }[] = [];
-  for (const r of [...parser.push(text), ...parser.end()]) {
-    if (r.kind === 'error') malformed.push({ line: r.line, reason: r.reason });
-    else if (r.fields.length !== 6 || !/^\d+$/.test(r.fields[0] as string) || !/^\d+$/.test(r.fields[5] as string)) {
-      malformed.push({ line: r.line, reason: `expected 6 fields with numeric agency and number, got ${JSON.stringify(r.fields)}` });
+  const malformed: { at: string; reason: string }[] = [];
+  await readCsv(text, (r) => {
+    if (r.kind === 'error') {
+      malformed.push({ at: `line ${r.line}`, reason: r.reason });
+    } else if (r.fields.length !== 6 || !DIGITS.test(r.fields[0] as string) || !DIGITS.test(r.fields[5] as string)) {
+      malformed.push({ at: `row ${r.row}`, reason: `expected 6 fields with numeric agency and number, got ${JSON.stringify(r.fields)}` });
     } else {
       const [agency, firstName, lastName, document, birthdate, number] = r.fields as [string, string, string, string, string, string];
       rows.push({ agency: Number(agency), firstName, lastName, document, birthdate, number: Number(number) });
     }
-  }
+  });
   let lines = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
   return { lines, rows, malformed, tornTail: text.length > 0 && !text.endsWith('\n') };
@@ -79,7 +91,7 @@ function last(entries: readonly TimelineEntry[]): TimelineEntry | undefined {
 }
 
 function maxAt(entries: readonly TimelineEntry[]): number | undefined {
-  return entries.length === 0 ? undefined : Math.max(...entries.map((e) => e.at));
+  return maxOf(entries.map((e) => e.at));
 }
 
 /** Winners of one client, reassembled from its `ganadores` lines (100 documents per line). */
@@ -95,8 +107,8 @@ export function reportedWinners(timeline: Timeline, service: string): string[] |
 }
 
 export function betsSentBy(timeline: Timeline, service: string): number | undefined {
-  const exit = last(timeline.select({ source: service, action: 'exit', result: 'success' }));
-  if (exit?.event?.details.apuestas !== undefined) return Number(exit.event.details.apuestas);
+  const finished = last(timeline.select({ source: service, action: 'client_finished', result: 'success' }));
+  if (finished?.event?.details.apuestas !== undefined) return Number(finished.event.details.apuestas);
   const sent = last(timeline.select({ source: service, action: 'apuestas_enviadas', result: 'success' }));
   return sent?.event?.details.enviadas === undefined ? undefined : Number(sent.event.details.enviadas);
 }
@@ -104,7 +116,7 @@ export function betsSentBy(timeline: Timeline, service: string): number | undefi
 export function phaseTimes(timeline: Timeline): PhaseTimes {
   const connects = timeline.select({ source: /^client\d+$/, action: 'connect', result: 'success' });
   return {
-    firstConnect: connects.length === 0 ? undefined : Math.min(...connects.map((e) => e.at)),
+    firstConnect: minOf(connects.map((e) => e.at)),
     lastBatch: maxAt(timeline.select({ source: 'server', action: 'apuesta_recibida', result: 'success' })),
     draw: timeline.select({ source: 'server', action: 'sorteo', result: 'success' })[0]?.at,
     lastWinners: maxAt(timeline.select({ source: /^client\d+$/, action: 'consulta_ganadores', result: 'success' })),

@@ -9,6 +9,8 @@ import type { ContainerClient, ContainerSummary } from '../docker/docker-client.
 import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
+import { LogFollower } from './log-follower.js';
+import type { HarnessLogger } from '../logging/harness-logger.js';
 import { settleWithin } from '../util/settle-within.js';
 
 /** The timeline note written when a stopped container is started again (`starting again server`). */
@@ -28,10 +30,12 @@ export interface StartOptions {
   /** Other entrypoint/command than the image's (mock servers). */
   readonly entrypoint?: readonly string[];
   readonly command?: readonly string[];
+  /** The harness's own events (the start); silent when absent. */
+  readonly logger?: HarnessLogger;
 }
 
 export class ContainerHandle {
-  private lastLogTime = '';
+  private readonly follower = new LogFollower((line) => this.timeline.addLine(this.service, line.text, line.time || undefined));
   private following: Promise<void> = Promise.resolve();
   private exitWatch: Promise<number> | undefined;
   private lastExitCode: number | undefined;
@@ -61,7 +65,9 @@ export class ContainerHandle {
     if (o.readyLine) builder = builder.withWaitStrategy(Wait.forLogMessage(o.readyLine));
     if (o.entrypoint) builder = builder.withEntrypoint([...o.entrypoint]);
     if (o.command) builder = builder.withCommand([...o.command]);
+    const t = performance.now();
     const started = await builder.start();
+    o.logger?.info({ service: spec.name, container: containerName, image: spec.image, ms: Math.round(performance.now() - t) }, 'container started');
     const handle = new ContainerHandle(spec.name, started.getId(), containerName, o.docker, o.timeline, o.networkName, started, o.readyLine);
     handle.watch();
     return handle;
@@ -69,14 +75,10 @@ export class ContainerHandle {
 
   /** Follows output and waits for the next exit (again after each restart). */
   private watch(): void {
-    const since = this.lastLogTime || undefined;
     this.following = (async () => {
       try {
-        for await (const line of this.docker.followLogs(this.id, since)) {
-          if (line.time !== '' && line.time <= this.lastLogTime) continue;
-          if (line.time !== '') this.lastLogTime = line.time;
-          this.timeline.addLine(this.service, line.text, line.time || undefined);
-        }
+        // The whole log each time: the follower skips what it passed on before a restart.
+        await this.follower.follow(this.docker.followLogs(this.id));
       } catch (err) {
         this.timeline.add({ at: Date.now(), source: 'harness', kind: 'note', text: `log stream of ${this.service} failed: ${(err as Error).message}`, event: undefined });
       }
@@ -84,6 +86,10 @@ export class ContainerHandle {
     this.exitWatch = (async () => {
       const code = await this.docker.waitContainer(this.id);
       await settleWithin(this.following, LOG_DRAIN_MS);
+      // A follow stream can end before the container's last lines reach it (seen on a loaded
+      // engine): once it stopped, its whole log is read again and the follower, which counts
+      // positions, passes on only the lines it lacks.
+      await settleWithin(this.follower.follow(this.docker.followLogs(this.id)).catch(() => {}), LOG_DRAIN_MS);
       this.lastExitCode = code;
       this.exits++;
       this.timeline.add({ at: Date.now(), source: this.service, kind: 'exit', text: `${this.service} exited with code ${code}`, event: undefined, exitCode: code });

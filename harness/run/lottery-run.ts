@@ -29,10 +29,12 @@ import { planServices } from './run-plan.js';
 import { cleanupStaleRuns, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
 import { StartedLotteryRun } from './started-lottery-run.js';
 import { Timeline } from './timeline.js';
+import { type HarnessLogger, silentLogger } from '../logging/harness-logger.js';
 
-export const SERVER_READY = /action: servidor_escuchando \| result: success/;
+/** The server's listening line, in the course text or in pino's NDJSON (`LOG_FORMAT=json`). */
+export const SERVER_READY = /action: servidor_escuchando \| result: success|"action":"servidor_escuchando","result":"success"/;
 /** A client logs its config once its signal handlers are in place: from then on a fault is fair. */
-export const CLIENT_READY = /action: config \| result: /;
+export const CLIENT_READY = /action: config \| result: |"action":"config","result":/;
 
 export class RunSetupError extends Error {
   override readonly name = 'RunSetupError';
@@ -43,9 +45,9 @@ type EnvFor = (id: number) => Readonly<Record<string, string>>;
 let imagesOnce: Promise<ImageSet> | undefined;
 let cleanupOnce: Promise<unknown> | undefined;
 
-/** The project's images, ensured once per process (bundling dist/ first). */
-export function projectImages(): Promise<ImageSet> {
-  imagesOnce ??= ensureImages({ log: () => {} });
+/** The project's images, ensured once per process (bundling dist/ first); the first caller's logger hears how. */
+export function projectImages(logger: HarnessLogger = silentLogger): Promise<ImageSet> {
+  imagesOnce ??= ensureImages({ log: (line) => logger.info({ component: 'images' }, line) });
   return imagesOnce;
 }
 
@@ -58,6 +60,7 @@ export class LotteryRun {
   private clientEnv: EnvFor = () => ({});
   private docker: DockerClient | undefined;
   private startupTimeoutMs = 60_000;
+  private logger: HarnessLogger = silentLogger;
 
   /** Number of agencies (client1..clientN); the server expects that many. N = 0 is the server alone. */
   withClients(n: number): this {
@@ -102,6 +105,12 @@ export class LotteryRun {
     return this;
   }
 
+  /** A pino logger for the harness's own events (images, containers, faults, clean-up); default: silent. */
+  withLogger(logger: HarnessLogger): this {
+    this.logger = logger;
+    return this;
+  }
+
   withStartupTimeout(ms: number): this {
     this.startupTimeoutMs = ms;
     return this;
@@ -110,8 +119,12 @@ export class LotteryRun {
   async start(): Promise<StartedLotteryRun> {
     const docker = this.docker ?? createDockerClient();
     await docker.ping();
-    const images = await projectImages();
-    cleanupOnce ??= cleanupStaleRuns(docker);
+    const images = await projectImages(this.logger);
+    cleanupOnce ??= cleanupStaleRuns(docker).then((report) => {
+      if (report.containers + report.networks + report.folders > 0) this.logger.info({ ...report, failures: undefined }, 'removed what interrupted runs left');
+      for (const failure of report.failures) this.logger.warn({ failure }, 'could not remove what an interrupted run left');
+      return report;
+    });
     await cleanupOnce;
 
     const dataset = await this.dataset?.prepare();
@@ -121,7 +134,8 @@ export class LotteryRun {
     const identity = RunIdentity.create();
     const dir = mkdtempSync(join(tmpdir(), `${RUN_DIR_PREFIX}${identity.runId}-`));
     writeFileSync(join(dir, OWNER_FILE), String(process.pid));
-    const timeline = new Timeline();
+    const logger = this.logger.child({ run: identity.runId });
+    const timeline = new Timeline(logger);
     const started: ContainerHandle[] = [];
     let networkId: string | undefined;
     try {
@@ -140,7 +154,7 @@ export class LotteryRun {
         clientEnv: this.clientEnv,
       });
       networkId = (await docker.createNetwork(identity.networkName, identity.labels())).id;
-      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs };
+      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger };
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
       started.push(await ContainerHandle.start(serverSpec, { ...common, readyLine: SERVER_READY }));
@@ -159,6 +173,7 @@ export class LotteryRun {
         netcatTesterImage: images.netcatTester.tag,
         netToolsImage: images.netTools.tag,
         handles: started,
+        logger,
       });
     } catch (err) {
       await Promise.allSettled(started.map((h) => h.remove()));

@@ -18,7 +18,7 @@ describe('planServices', () => {
     expect(plan[2]).toMatchObject({ role: 'client', environment: { CLI_ID: '2', CLI_LOG_LEVEL: 'DEBUG' } });
     expect(plan[2]?.mounts).toEqual([
       { source: '/run/x/client.yaml', target: '/config/config.yaml', readOnly: true },
-      { source: '/data/set/agency-2.csv', target: '/data/agency-2.csv', readOnly: true },
+      { source: '/data/set', target: '/data', readOnly: true },
     ]);
   });
 

@@ -5,8 +5,7 @@
  * The server's output folder is not mounted: bets.csv stays in the container and is copied
  * out (also after the container stopped).
  */
-import { join } from 'node:path';
-import { buildCompose, type ComposeDocument, SERVER_SERVICE } from '../../compose-templates/compose-model.js';
+import { buildCompose, type ComposeDocument, DATA_DIR_TARGET, SERVER_SERVICE } from '../../compose-templates/compose-model.js';
 
 export interface Mount {
   readonly source: string;
@@ -57,8 +56,7 @@ function seconds(duration: string): number {
 function hostSource(mount: Mount, options: PlanOptions): string | undefined {
   if (mount.target === '/output') return undefined;
   if (mount.source === options.serverConfig || mount.source === options.clientConfig) return mount.source;
-  const data = /\/(agency-\d+\.csv)$/.exec(mount.source);
-  if (data && mount.target.startsWith('/data/')) return options.dataDir === undefined ? undefined : join(options.dataDir, data[1] as string);
+  if (mount.target === DATA_DIR_TARGET) return options.dataDir;
   throw new PlanError(`the compose model mounts ${mount.source} at ${mount.target}; the harness does not know that mount`);
 }
 

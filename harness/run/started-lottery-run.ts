@@ -7,7 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerClient } from '../docker/docker-client.js';
 import type { PreparedDataset } from '../datasets/datasets.js';
-import { checkRun } from '../checker/set-checker.js';
+import { checkRun } from '../checker/check-run.js';
 import type { CheckResult } from '../checker/check-result.js';
 import { type Fault, type FaultContext, FaultError, type FaultOutcome, type ShapedContainer, type Shaping, type Trigger } from '../faults/faults.js';
 import type { MockServer, Probe, ProbeContext } from '../probes/probes.js';
@@ -28,6 +28,7 @@ import { BETS_FILE_IN_CONTAINER } from './run-config.js';
 import { LABEL_RUN_ID, type RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { EventFilter, Timeline, TimelineEntry } from './timeline.js';
+import type { HarnessLogger } from '../logging/harness-logger.js';
 
 export interface RunParts {
   readonly identity: RunIdentity;
@@ -40,6 +41,7 @@ export interface RunParts {
   readonly netcatTesterImage: string;
   readonly netToolsImage: string;
   readonly handles: readonly ContainerHandle[];
+  readonly logger?: HarnessLogger;
 }
 
 export class UnknownServiceError extends Error {
@@ -166,7 +168,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   ): Promise<ContainerHandle> {
     const handle = await ContainerHandle.start(
       { name: service, image, environment: {}, mounts: [] },
-      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, ...options },
+      { identity: this.parts.identity, networkName: this.networkName, docker: this.parts.docker, timeline: this.timeline, logger: this.parts.logger, ...options },
     );
     this.extras.push(handle);
     return handle;
@@ -175,7 +177,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   /** bets.csv as it is now, copied out of the server container (running or stopped). */
   async storedBets(): Promise<StoredBets> {
     const archive = await this.parts.docker.getArchive(this.server.id, BETS_FILE_IN_CONTAINER);
-    return parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
+    return await parseBetsCsv((await readSingleFile(archive)).toString('utf8'));
   }
 
   /** What the run produced so far: per agency reports, bets.csv, phase times, fail lines. */
@@ -224,6 +226,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
   /** Removes every container, the network and the run folder. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      const t = performance.now();
       const all = [...this.handles.values(), ...this.extras];
       await Promise.allSettled(all.map((h) => h.remove()));
       // Anything else of this run (a network-shaping helper left by a failed test), by label.
@@ -232,6 +235,7 @@ export class StartedLotteryRun implements FaultContext, ProbeContext {
       this.timeline.close('the run was stopped');
       await this.parts.docker.removeNetwork(this.parts.networkId).catch(() => {});
       rmSync(this.parts.dir, { recursive: true, force: true });
+      this.parts.logger?.info({ containers: all.length + others.length, network: this.networkName, ms: Math.round(performance.now() - t) }, 'run removed');
     })();
     return this.stopping;
   }

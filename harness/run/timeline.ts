@@ -2,7 +2,9 @@
  * Everything that happened in a run, in arrival order: every log line of every container,
  * exits, faults fired, notes. Waits are answered as entries arrive (no polling).
  */
-import { type LogEvent, parseLogLine } from '../logs/log-grammar.js';
+import type { HarnessLogger } from '../logging/harness-logger.js';
+import type { LogEvent } from '../logs/log-grammar.js';
+import { parseLogEvent } from '../logs/json-log-line.js';
 
 /** A fault entry marks an injection; its heal entry (same `faultId`) marks when it was undone. */
 export type EntryKind = 'log' | 'exit' | 'fault' | 'heal' | 'note';
@@ -71,6 +73,9 @@ export class Timeline {
   private waiters: Waiter[] = [];
   private closedReason: string | undefined;
 
+  /** Every entry but the system's own log lines (faults, heals, exits, notes) also goes to `logger`. */
+  constructor(private readonly logger?: HarnessLogger) {}
+
   get entries(): readonly TimelineEntry[] {
     return this.list;
   }
@@ -78,12 +83,16 @@ export class Timeline {
   /** Adds a log line of `source`; `time` is the engine's RFC 3339 timestamp, if known. */
   addLine(source: string, text: string, time?: string): TimelineEntry {
     const at = time ? Date.parse(time) : Date.now();
-    return this.add({ at: Number.isNaN(at) ? Date.now() : at, source, kind: 'log', text, event: parseLogLine(text) });
+    return this.add({ at: Number.isNaN(at) ? Date.now() : at, source, kind: 'log', text, event: parseLogEvent(text) });
   }
 
   add(entry: Omit<TimelineEntry, 'seq'>): TimelineEntry {
     const full: TimelineEntry = { ...entry, seq: this.list.length };
     this.list.push(full);
+    if (full.kind !== 'log' && this.logger) {
+      const { source, kind, faultId, targets, exitCode } = full;
+      this.logger.info({ kind, source, faultId, targets, exitCode }, full.text);
+    }
     if (this.waiters.length > 0) this.settle(full);
     return full;
   }

@@ -1,9 +1,9 @@
 /**
- * Scenario support for running the system by hand: docker-compose and docker commands as a person
- * types them, a temporary folder with its compose project, and waits on containers by name.
+ * Scenario support for running the system by hand: compose (v2 or v1) and docker commands as a
+ * person types them, a temporary folder with its compose project, and waits on containers by name.
  * Compose gives containers fixed names (`server`, `client1`…): freeContainerNames() refuses to go
- * on over a foreign container with one of them, and removes one left by a crashed run of the
- * scenario (project `tp0-byhand-<pid>-…`).
+ * on over a foreign container with one of them, and removes one left by a crashed run of a
+ * by-hand scenario (projects `tp0-byhand-<pid>-…` and `tp0-course-<pid>-…`).
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +13,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, onTestFinished, type TestContext } from 'vitest';
-import { type LogEvent, parseLogLine } from '../logs/log-grammar.js';
+import { type ComposeCli, plainText } from '../compose/compose-cli.js';
+import type { LogEvent } from '../logs/log-grammar.js';
+import { parseLogEvent } from '../logs/json-log-line.js';
 import { isProcessAlive } from '../run/stale-cleanup.js';
 import { artifactsDir } from './scenario-run.js';
 
@@ -24,6 +26,8 @@ export const PROBE = join(ROOT, 'netcat-tester/validar-echo-server.sh');
 export const PROBE_SUCCESS = 'action: test_echo_server | result: success';
 export const PROBE_FAIL = 'action: test_echo_server | result: fail';
 const PROJECT_PREFIX = 'tp0-byhand-';
+/** Compose projects of the by-hand scenarios; their owner's pid follows the prefix. */
+export const BY_HAND_PROJECT_PREFIXES: readonly string[] = [PROJECT_PREFIX, 'tp0-course-'];
 
 export interface Exec {
   readonly code: number;
@@ -34,14 +38,14 @@ export interface Exec {
 /** What a person's shell would have, minus variables that would change the generated file. */
 export function personEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['TP0_DATA_DIR', 'TP0_OUTPUT_DIR', 'TP0_SERVER_IMAGE', 'TP0_CLIENT_IMAGE', 'TP0_SERVER_CONFIG', 'TP0_CLIENT_CONFIG', 'COMPOSE_PROJECT_NAME', 'COMPOSE_FILE']) delete env[name];
+  for (const name of ['TP0_DATA_DIR', 'TP0_OUTPUT_DIR', 'TP0_SERVER_IMAGE', 'TP0_CLIENT_IMAGE', 'TP0_SERVER_CONFIG', 'TP0_CLIENT_CONFIG', 'TP0_CLIENT_MODE', 'NOMBRE', 'APELLIDO', 'DOCUMENTO', 'NACIMIENTO', 'NUMERO', 'COMPOSE_PROJECT_NAME', 'COMPOSE_FILE']) delete env[name];
   return env;
 }
 
 /** Runs a command; never throws for a non-zero exit (the caller looks at `code`). */
-export function exec(file: string, args: readonly string[], cwd: string = ROOT, timeoutMs = 120_000): Promise<Exec> {
+export function exec(file: string, args: readonly string[], cwd: string = ROOT, timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<Exec> {
   return new Promise((done) => {
-    execFile(file, [...args], { cwd, env: personEnv(), timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(file, [...args], { cwd, env: { ...personEnv(), ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       done({ code, stdout, stderr: error !== null && typeof error.code !== 'number' ? `${stderr}\n${error.message}` : stderr });
     });
@@ -64,10 +68,11 @@ export async function freeContainerNames(names: readonly string[]): Promise<void
   for (const line of listing.split('\n').filter((l) => l !== '')) {
     const [name = '', project = ''] = line.split('\t');
     if (!names.includes(name)) continue;
-    const owner = project.startsWith(PROJECT_PREFIX) ? Number(project.slice(PROJECT_PREFIX.length).split('-')[0]) : NaN;
+    const prefix = BY_HAND_PROJECT_PREFIXES.find((p) => project.startsWith(p));
+    const owner = prefix === undefined ? NaN : Number(project.slice(prefix.length).split('-')[0]);
     if (Number.isNaN(owner)) {
       throw new Error(`a container named '${name}' already exists (compose project '${project || 'none'}'), and the compose file names its containers server, client1…; ` +
-        `stop that system first (docker-compose down in its folder, or docker rm -f ${name})`);
+        `stop that system first (docker compose down in its folder, or docker rm -f ${name})`);
     }
     if (owner !== process.pid && isProcessAlive(owner)) throw new Error(`container '${name}' belongs to a run of this scenario still in progress (pid ${owner}); wait for it to end`);
     await must('docker', ['rm', '-f', '-v', name]);
@@ -79,18 +84,21 @@ export async function freeContainerNames(names: readonly string[]): Promise<void
 /** A temporary folder with a compose file in it, as a person would have, and its compose project. */
 export class ByHandFolder {
   readonly project = `${PROJECT_PREFIX}${process.pid}-${randomBytes(3).toString('hex')}`;
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    readonly cli: ComposeCli,
+  ) {}
 
   /** Creates the folder; when the test ends, saves logs if it failed, then `down -v` and removes the folder. */
-  static async create(ctx: TestContext): Promise<ByHandFolder> {
-    const folder = new ByHandFolder(await mkdtemp(join(tmpdir(), 'tp0-compose-by-hand-')));
+  static async create(ctx: TestContext, cli: ComposeCli): Promise<ByHandFolder> {
+    const folder = new ByHandFolder(await mkdtemp(join(tmpdir(), 'tp0-compose-by-hand-')), cli);
     onTestFinished(async (finished) => {
       try {
         if (finished.task.result?.state === 'fail') await folder.saveArtifacts(artifactsDir(ctx));
       } finally {
         const down = existsSync(folder.composeFile) ? await folder.compose('down', '-v', '--remove-orphans') : undefined;
         await rm(folder.dir, { recursive: true, force: true });
-        if (down !== undefined && down.code !== 0) throw new Error(`docker-compose down failed: ${down.stderr}`);
+        if (down !== undefined && down.code !== 0) throw new Error(`${cli.label} down failed: ${down.stderr}`);
       }
     });
     return folder;
@@ -109,14 +117,16 @@ export class ByHandFolder {
     await must(GENERATOR, [this.composeFile, String(clients)], this.dir);
   }
 
-  compose(...args: string[]): Promise<Exec> {
-    return exec('docker-compose', ['-f', this.composeFile, '-p', this.project, ...args], this.dir, 180_000);
+  /** `<compose> -f <file> -p <project> …args`; its output without terminal escapes. */
+  async compose(...args: string[]): Promise<Exec> {
+    const r = await exec(this.cli.file, [...this.cli.prefix, '-f', this.composeFile, '-p', this.project, ...args], this.dir, 180_000);
+    return { ...r, stdout: plainText(r.stdout), stderr: plainText(r.stderr) };
   }
 
   async saveArtifacts(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     const logs = await this.compose('logs', '--no-color', '--timestamps');
-    await writeFile(join(dir, 'compose.log'), logs.stdout + logs.stderr);
+    await writeFile(join(dir, `compose-${this.cli.version}.log`), logs.stdout + logs.stderr);
     await writeFile(join(dir, 'docker-compose.yaml'), await readFile(this.composeFile, 'utf8').catch(() => ''));
     console.log(`artifacts of the failed scenario: ${dir}`);
   }
@@ -152,7 +162,7 @@ export async function inspect(name: string, format: string): Promise<string> {
 export async function logEvents(name: string): Promise<LogEvent[]> {
   const r = await exec('docker', ['logs', name]);
   expect(r.code, `docker logs ${name}`).toBe(0);
-  return `${r.stdout}\n${r.stderr}`.split('\n').map((line) => parseLogLine(line)).filter((e): e is LogEvent => e !== undefined);
+  return `${r.stdout}\n${r.stderr}`.split('\n').map((line) => parseLogEvent(line)).filter((e): e is LogEvent => e !== undefined);
 }
 
 /** Waits until the server logged that it listens (it must not have exited meanwhile). */

@@ -4,12 +4,15 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { startTestClient } from '../testing/test-client.js';
+import { type LogSetup, openBenchLogger } from './bench-loggers.js';
 
 export interface ClientWorkerInput {
   readonly port: number;
   readonly files: readonly { readonly agency: number; readonly path: string }[];
   readonly batchMax: number;
   readonly window: number;
+  /** The clients' logger (the benchmark's logging comparison); none: the test clients' own, in memory. */
+  readonly log?: LogSetup;
 }
 
 export interface ClientWorkerOutput {
@@ -25,8 +28,13 @@ parentPort?.on('message', (input: ClientWorkerInput) => {
 });
 
 async function run(input: ClientWorkerInput): Promise<ClientWorkerOutput> {
-  const runs = input.files.map((f) => startTestClient(input.port, f.agency, f.path, { batchMaxAmount: input.batchMax, batchWindow: input.window }));
+  const logger = input.log ? openBenchLogger(input.log) : undefined;
+  const level = input.log ? { logLevel: input.log.level } : {};
+  const runs = input.files.map((f) =>
+    startTestClient(input.port, f.agency, f.path, { batchMaxAmount: input.batchMax, batchWindow: input.window, ...level }, logger?.log),
+  );
   const outcomes = await Promise.allSettled(runs.map((r) => r.outcome));
+  logger?.close();
   let bets = 0;
   let winners = 0;
   const failures: string[] = [];

@@ -43,7 +43,7 @@ export function checkRun(label: string, agencies: readonly AgencyData[], betsFil
       return;
     }
     if (c.exit.code !== 0 || c.exit.signal !== null) problems.push(`${c.child.name} exited ${JSON.stringify(c.exit)}`);
-    const done = c.child.first(/action: exit \| result: success \|/)?.line ?? '';
+    const done = c.child.first(/action: client_finished \| result: success \|/)?.line ?? '';
     const bets = Number(/\| apuestas: (\d+)/.exec(done)?.[1]);
     const winners = Number(/\| ganadores: (\d+)/.exec(done)?.[1]);
     if (bets !== a.documents.size || winners !== a.winners) {

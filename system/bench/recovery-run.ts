@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type AgencyData, checkRun } from './recovery-check.js';
 import { type ClientSettings, freePort, type ProcessPool, type TimedChild } from './timed-child.js';
+import { maxOf, minOf } from '../../testbed/stats/stats.js';
 
 export interface Timings {
   readonly total: number;
@@ -156,7 +157,7 @@ function timings(server: TimedChild, clients: readonly TimedChild[], agencies: r
   if (listening === undefined || connected === undefined || acks.length === 0) {
     throw new Error('no batch was acknowledged by the server measured (was it killed after every bet was stored? use a smaller --kill-at or a larger dataset)');
   }
-  const ack = Math.min(...acks);
+  const ack = minOf(acks) as number;
   const stored = server.first(STORED)?.at ?? ack;
   return {
     total: ack - from,
@@ -164,7 +165,7 @@ function timings(server: TimedChild, clients: readonly TimedChild[], agencies: r
     reconnect: connected - listening,
     ack: ack - connected,
     stored: stored - connected,
-    allAcked: Math.max(...settled) - from,
+    allAcked: (maxOf(settled) as number) - from,
   };
 }
 

@@ -15,11 +15,11 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SIZES, generateDataset } from '../dataset/dataset.js';
+import { DEFAULT_SIZES, generateDataset } from '../../testbed/dataset/dataset.js';
 import { tempDir } from '../testing/test-server.js';
 import { readDocuments, type AgencyData } from './recovery-check.js';
 import { type RecoverySample, runBaseline, runRecovery, type Timings } from './recovery-run.js';
-import { fmt, median } from './stats.js';
+import { fmt, maxOf, median, minOf } from '../../testbed/stats/stats.js';
 import { ProcessPool } from './timed-child.js';
 
 const USAGE = `npm run bench:recovery -- [--runs N] [--warmup N] [--sizes a,b,c] [--kill-at F] [--loop-period D] [--loop-amount N] [--down-ms N] [--tsx]
@@ -72,9 +72,9 @@ function table(rows: readonly Row[]): string {
     const f = (n: number) => `${fmt(n, r.unit === 'ms' ? 1 : 0)}${r.unit === 'ms' ? ' ms' : ` ${r.unit}`}`;
     const m = median(r.values);
     const ratio = r.base ? fmt(m / median(r.base), 2) : '';
-    return [r.label, f(m), f(Math.min(...r.values)), f(Math.max(...r.values)), ratio];
+    return [r.label, f(m), f(minOf(r.values) ?? NaN), f(maxOf(r.values) ?? NaN), ratio];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
+  const widths = head.map((h, i) => maxOf([h.length, ...body.map((b) => (b[i] as string).length)]) ?? 0);
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join(' | ')} |`;
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

@@ -7,113 +7,66 @@
  * reconnect — a server restart or a restart of the client itself — no bet is sent twice and
  * none is lost (the server also drops any repeated prefix of a batch).
  */
-import type { Logger } from '../log/logger.js';
+import { bound, type Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import { betAt, betsOf, scanBets } from '../protocol/bet-text.js';
-import type { Message } from '../protocol/messages.js';
 import { encodeBatchText, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
-import { ConnectionClosedError, type Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { type Batch, Batcher } from './batcher.js';
 import type { BetSource } from './bet-source.js';
 import type { ClientConfig } from './config.js';
-import { backoffDelay, sleep } from './retry.js';
+import { ConnectionLoop } from './connection-loop.js';
+import { sleep } from './retry.js';
+import { ClientFailure, type Connect, expect, type Inbox, TransientError, TRANSIENT_CODES, within } from './wire.js';
 
-export type Connect = (host: string, port: number) => Promise<Transport>;
+export { ClientFailure, type Connect, TransientError } from './wire.js';
 
 export type ClientOutcome =
   | { readonly kind: 'finished'; readonly winners: readonly string[]; readonly bets: number; readonly invalidRows: number }
   | { readonly kind: 'stopped' };
 
-/** Worth another connection attempt: the server is down, restarting, busy or shutting down. */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
-}
-
-/** Not worth retrying: the server refused our data, or the data cannot be sent. */
-export class ClientFailure extends Error {
-  override readonly name = 'ClientFailure';
-}
-
-const TRANSIENT_CODES: ReadonlySet<number> = new Set([
-  ErrorCode.SHUTTING_DOWN,
-  ErrorCode.IDLE_TIMEOUT,
-  ErrorCode.TOO_MANY_CONNECTIONS,
-  ErrorCode.STORAGE_FAILURE,
-]);
-
-type Inbox = AsyncIterator<Message>;
 
 const WINNERS_PER_LINE = 100;
 /** How many answer timeouts the client waits for its winners (the draw waits for every agency). */
 const WINNERS_WAIT_FACTOR = 6;
 
 export class AgencyClient {
-  private current: Transport | undefined;
   private readonly reported = new Set<number>();
   private validBets = 0;
+  private readonly loop: ConnectionLoop;
+  private readonly log: Logger;
 
   constructor(
     private readonly config: ClientConfig,
     private readonly source: BetSource,
-    private readonly connect: Connect,
-    private readonly log: Logger,
+    connect: Connect,
+    log: Logger,
     private readonly signal: AbortSignal,
   ) {
-    signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
+    // Binds the agency; the loop's logger for each connection binds its peer too.
+    this.log = log.child({ agencia: config.id });
+    const policy = { attempts: config.loopAmount, backoffCapMs: config.loopPeriodMs };
+    this.loop = new ConnectionLoop(config.server, connect, policy, this.log, signal);
   }
 
   /** Runs until the winners are known, SIGTERM (stopped) or a failure (throws ClientFailure). */
   async run(): Promise<ClientOutcome> {
-    const { host, port } = this.config.server;
-    let failures = 0;
-    for (;;) {
-      if (this.signal.aborted) return { kind: 'stopped' };
-      let transport: Transport;
-      try {
-        transport = await this.connect(host, port);
-      } catch (err) {
-        failures = await this.retryOrFail(failures, 'connect', err as Error);
-        continue;
-      }
-      this.current = transport;
-      this.log.info('connect', 'success', { server: `${host}:${port}`, peer: transport.peer });
-      try {
-        const winners = await this.converse(transport, () => (failures = 0));
-        return { kind: 'finished', winners, bets: this.validBets, invalidRows: this.reported.size };
-      } catch (err) {
-        if (this.signal.aborted) return { kind: 'stopped' };
-        if (!isTransient(err)) throw err instanceof ClientFailure ? err : new ClientFailure((err as Error).message, { cause: err });
-        failures = await this.retryOrFail(failures, 'reconnect', err as Error);
-      } finally {
-        this.current = undefined;
-        await transport.end(300);
-        this.log.info('close', 'success', { resource: 'connection', peer: transport.peer });
-      }
-    }
+    const outcome = await this.loop.run((t, log, onProgress) => this.converse(t, log, onProgress));
+    if (outcome.kind === 'stopped') return { kind: 'stopped' };
+    return { kind: 'finished', winners: outcome.value, bets: this.validBets, invalidRows: this.reported.size };
   }
 
-  private async retryOrFail(failures: number, action: string, err: Error): Promise<number> {
-    const attempt = failures + 1;
-    if (attempt >= this.config.loopAmount) {
-      throw new ClientFailure(`gave up after ${attempt} attempts: ${err.message}`, { cause: err });
-    }
-    const delay = backoffDelay(attempt, this.config.loopPeriodMs);
-    this.log.info(action, 'in_progress', { attempt, of: this.config.loopAmount, retry_in_ms: delay, error: err.message });
-    await sleep(delay, this.signal);
-    return attempt;
-  }
-
-  private async converse(t: Transport, onProgress: () => void): Promise<readonly string[]> {
+  private async converse(t: Transport, log: Logger, onProgress: () => void): Promise<readonly string[]> {
     const agency = this.config.id;
     const inbox = t.messages()[Symbol.asyncIterator]();
     const answerMs = this.config.answerTimeoutMs;
     await within(t.send(encodeHello({ agency })), answerMs, 'sending "hello"', t);
     const status = await within(expect(inbox, 'status'), answerMs, 'an answer to "hello"', t);
     onProgress();
-    if (status.stored > 0) this.log.info('reanudar', 'in_progress', { agencia: agency, apuestas_guardadas: status.stored });
-    await this.sendBets(t, inbox, status.stored);
+    if (status.stored > 0) log.info('reanudar', 'in_progress', { agencia: bound, apuestas_guardadas: status.stored });
+    await this.sendBets(t, log, inbox, status.stored);
     await within(t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]), answerMs, 'sending "done"', t);
-    this.log.info('notificacion_enviada', 'success', { agencia: agency, apuestas: this.validBets });
+    log.info('notificacion_enviada', 'success', { agencia: bound, apuestas: this.validBets });
     const winners: string[] = [];
     for (;;) {
       // The draw waits for every agency: a longer wait is normal here, but not an endless one.
@@ -121,18 +74,18 @@ export class AgencyClient {
       winners.push(...part.documents);
       if (part.last) break;
     }
-    this.log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
+    log.info('consulta_ganadores', 'success', { cant_ganadores: winners.length });
     // The documents themselves, for people and the harness, at most WINNERS_PER_LINE per line.
     const parts = Math.ceil(winners.length / WINNERS_PER_LINE);
     for (let i = 0; i < parts; i++) {
       const dnis = winners.slice(i * WINNERS_PER_LINE, (i + 1) * WINNERS_PER_LINE).join(',');
-      this.log.info('ganadores', 'success', { agencia: agency, parte: `${i + 1}/${parts}`, dnis });
+      log.info('ganadores', 'success', { agencia: bound, parte: `${i + 1}/${parts}`, dnis });
     }
     return winners;
   }
 
   /** Sends every bet past the first `stored`, keeping up to `batchWindow` batches unacknowledged. */
-  private async sendBets(t: Transport, inbox: Inbox, stored: number): Promise<void> {
+  private async sendBets(t: Transport, log: Logger, inbox: Inbox, stored: number): Promise<void> {
     const { id: agency, batchWindow, batchPeriodMs } = this.config;
     const batcher = new Batcher(this.source.single ? 1 : this.config.batchMaxAmount, stored);
     const inflight: Batch[] = [];
@@ -145,16 +98,16 @@ export class AgencyClient {
       }
       if (result.code !== ErrorCode.OK) {
         const text = `server refused the batch at bet ${batch.firstIndex} (${batch.count} bets): ${errorCodeName(result.code)}: ${result.detail}`;
-        this.log.error('apuestas_enviadas', 'fail', { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail });
+        log.error('apuestas_enviadas', 'fail', { cantidad: batch.count, code: errorCodeName(result.code), detail: result.detail });
         throw TRANSIENT_CODES.has(result.code) ? new TransientError(text) : new ClientFailure(text);
       }
       sent += batch.count;
-      if (this.log.enabled('DEBUG')) {
+      if (log.enabled('DEBUG')) {
         for (const bet of betsOf({ text: batch.text, count: batch.count, spans: scanBets(batch.text, batch.count) })) {
-          this.log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
+          log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
         }
       }
-      this.log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
+      log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
     };
     const send = async (batch: Batch) => {
       while (inflight.length >= batchWindow) await settleOldest();
@@ -190,42 +143,4 @@ export class AgencyClient {
     this.reported.add(line);
     this.log.error('leer_apuesta', 'fail', { source: this.source.description, line, reason });
   }
-}
-
-async function expect<T extends Message['type']>(inbox: Inbox, type: T): Promise<Extract<Message, { type: T }>> {
-  const next = await inbox.next();
-  if (next.done) throw new ConnectionClosedError(`server closed the connection while a "${type}" was expected`);
-  const m = next.value;
-  if (m.type === type) return m as Extract<Message, { type: T }>;
-  if (m.type === 'error') {
-    const text = `server error ${errorCodeName(m.code)}: ${m.message}`;
-    throw TRANSIENT_CODES.has(m.code) ? new TransientError(text) : new ClientFailure(text);
-  }
-  throw new ClientFailure(`expected "${type}" from the server, got "${m.type}"`);
-}
-
-/**
- * Bounds a wait on the server. A silent peer (a network partition, a frozen server) would
- * otherwise hold the client forever: past `ms`, the connection is destroyed and the wait fails
- * with a TransientError, so the client reconnects and resumes from the server's count.
- */
-async function within<T>(work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      t.destroy();
-      reject(new TransientError(`no progress from the server for ${ms} ms while waiting for ${what}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function isTransient(err: unknown): boolean {
-  if (err instanceof TransientError || err instanceof ConnectionClosedError) return true;
-  const code = (err as NodeJS.ErrnoException).code;
-  return code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'].includes(code);
 }

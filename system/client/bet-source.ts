@@ -6,7 +6,9 @@
  * Rows that cannot be used come out as `invalid` items naming the file, line and reason; they
  * take no position in the agency's stream of bets, so positions stay the same on every read.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ConfigError } from '../config/config-error.js';
 import type { BetFields } from '../domain/bet.js';
 import { checkBet, checkBetSpans } from '../domain/validation.js';
 import { betText, RS, US } from '../protocol/bet-text.js';
@@ -114,9 +116,20 @@ export class EnvironmentSource implements BetSource {
 
 const ENV_KEYS = ['NOMBRE', 'APELLIDO', 'DOCUMENTO', 'NACIMIENTO', 'NUMERO'] as const;
 
-/** The file when it exists; else the environment's bet when all five variables are set. */
+/**
+ * The file when it exists; else the environment's bet when all five variables are set. A
+ * directory in the file's place is a ConfigError: Docker leaves one where a bind-mounted host
+ * file was missing (compose files of old mounted each agency file by itself).
+ */
 export function chooseSource(dataFile: string, agency: number, env: NodeJS.ProcessEnv, log: Logger): BetSource {
-  if (existsSync(dataFile)) return new CsvFileSource(dataFile, agency, log);
+  if (existsSync(dataFile)) {
+    if (statSync(dataFile).isDirectory()) {
+      throw new ConfigError(
+        `agency file ${dataFile} is a directory: Docker creates one where a mounted host file did not exist; remove that directory on the host (e.g. .data/${basename(dataFile)}) and write the file, or mount the folder instead`,
+      );
+    }
+    return new CsvFileSource(dataFile, agency, log);
+  }
   const present = ENV_KEYS.filter((k) => env[k] !== undefined && env[k] !== '');
   if (present.length === ENV_KEYS.length) {
     return new EnvironmentSource(

@@ -1,7 +1,7 @@
 /** The whole system in one process over loopback: agencies, draw, winners, notifications. */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_SIZES, generateDataset } from '../dataset/dataset.js';
+import { DEFAULT_SIZES, generateDataset } from '../../testbed/dataset/dataset.js';
 import { ErrorCode } from '../protocol/constants.js';
 import { encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
 import { RawPeer } from '../testing/raw-peer.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeValue, formatLine, Logger, MemorySink, parseLevel, parseLogFormat, unescapeValue, type Level } from './logger.js';
+import { hostname } from 'node:os';
+import { bound, escapeValue, formatLine, Logger, MemorySink, parseLevel, parseLogFormat, unescapeValue, type Level } from './logger.js';
 
 const T = new Date('2024-05-06T07:08:09.123Z');
 const clock = (): Date => T;
@@ -125,20 +126,87 @@ describe('Logger', () => {
     expect(sink.lines).toEqual(['2024-05-06T07:08:09.123Z DEBUG action: now | result: success | k: 1']);
   });
 
-  it('writes one JSON object per line in JSON mode', () => {
+  it('writes pino\'s own NDJSON in JSON mode: numeric level, epoch time, action, result and the details as fields', () => {
     const { log, sink } = logger('INFO', 'json');
     log.info('apuesta_recibida', 'success', { cantidad: 12, note: 'a|b\nc', gone: undefined });
     log.debug('hidden', 'success');
     expect(sink.lines).toHaveLength(1);
     expect(sink.lines[0]).not.toMatch(/\n/);
     expect(JSON.parse(sink.lines[0] as string)).toEqual({
-      time: '2024-05-06T07:08:09.123Z',
-      level: 'info',
+      level: 30,
+      time: T.getTime(),
+      pid: process.pid,
+      hostname: hostname(),
       action: 'apuesta_recibida',
       result: 'success',
       cantidad: 12,
       note: 'a|b\nc',
     });
+  });
+
+  it('maps the course levels onto pino\'s', () => {
+    const { log, sink } = logger('DEBUG', 'json');
+    log.debug('a', 'success');
+    log.info('b', 'success');
+    log.warn('c', 'fail');
+    log.error('d', 'fail');
+    expect(sink.lines.map((l) => (JSON.parse(l) as { level: number }).level)).toEqual([20, 30, 40, 50]);
+  });
+});
+
+describe('child loggers', () => {
+  it('bind fields into every JSON record, once, and the course line shows them where a call names them with `bound`', () => {
+    for (const format of ['text', 'json'] as const) {
+      const sink = new MemorySink();
+      const session = new Logger('INFO', sink, format, clock).child({ peer: '10.0.0.7:4000' });
+      const agency = session.child({ agencia: 3 });
+      session.info('conexion_aceptada', 'success', { peer: bound });
+      agency.info('apuesta_recibida', 'success', { cantidad: 2, agencia: bound });
+      agency.info('close', 'success', { resource: 'connection', peer: bound, agencia: bound, reason: 'peer closed' });
+      session.info('close', 'success', { resource: 'connection', peer: bound, agencia: bound });
+      if (format === 'text') {
+        expect(sink.lines).toEqual([
+          '2024-05-06T07:08:09.123Z INFO action: conexion_aceptada | result: success | peer: 10.0.0.7\\x3a4000',
+          '2024-05-06T07:08:09.123Z INFO action: apuesta_recibida | result: success | cantidad: 2 | agencia: 3',
+          '2024-05-06T07:08:09.123Z INFO action: close | result: success | resource: connection | peer: 10.0.0.7\\x3a4000 | agencia: 3 | reason: peer closed',
+          '2024-05-06T07:08:09.123Z INFO action: close | result: success | resource: connection | peer: 10.0.0.7\\x3a4000',
+        ]);
+      } else {
+        // Each key once (no duplicate from the marker), bindings first as pino writes them.
+        expect(sink.lines[2]).toBe(
+          `{"level":30,"time":${T.getTime()},"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"peer":"10.0.0.7:4000","agencia":3,"action":"close","result":"success","resource":"connection","reason":"peer closed"}`,
+        );
+        expect(JSON.parse(sink.lines[1] as string)).toMatchObject({ peer: '10.0.0.7:4000', agencia: 3, cantidad: 2 });
+      }
+    }
+  });
+
+  it('share the parent\'s level and output', () => {
+    const sink = new MemorySink();
+    const child = new Logger('WARNING', sink, 'text', clock).child({ k: 1 });
+    child.info('quiet', 'success');
+    child.warn('loud', 'fail');
+    expect(sink.lines).toEqual(['2024-05-06T07:08:09.123Z WARNING action: loud | result: fail']);
+  });
+});
+
+describe('a level that is off', () => {
+  it('reads nothing of the call\'s details and writes nothing', () => {
+    const sink = new MemorySink();
+    const log = new Logger('INFO', sink, 'text', clock);
+    let reads = 0;
+    const details = {
+      get dni(): string {
+        reads++;
+        return '1';
+      },
+    };
+    for (let i = 0; i < 1000; i++) log.debug('apuesta_almacenada', 'success', details);
+    expect(reads).toBe(0);
+    expect(sink.lines).toEqual([]);
+    log.withLevel('DEBUG').debug('apuesta_almacenada', 'success', details);
+    expect(reads).toBe(1);
+    expect(sink.lines).toHaveLength(1);
   });
 });
 

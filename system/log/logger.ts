@@ -1,78 +1,64 @@
 /**
- * The course log grammar (SPEC §4):
- *   <timestamp> <LEVEL> action: <name> | result: <success|fail|in_progress> | <key>: <value> | …
- * Values never contain `|`, `:` or a line break: they are escaped (see escapeValue).
- * `LOG_FORMAT=json` switches to one JSON object per line for machines.
+ * The system's logger: a thin typed layer over pino.
+ *
+ *   log.info('apuesta_recibida', 'success', { cantidad: 100 })
+ *   const session = log.child({ peer });          // bound: in every record of `session`
+ *   session.info('conexion_aceptada', 'success', { peer: bound });
+ *
+ * Each call is one pino record `{ action, result, ...details }` at the pino level of the
+ * course's level (DEBUG → debug, INFO → info, WARNING → warn, ERROR → error). A level that is
+ * off costs a comparison: no record, no formatting. The record goes to a destination in the
+ * main thread (course-destination.ts): by default it writes the course line (SPEC §4) from the
+ * record's fields; with `LOG_FORMAT=json`, pino's own NDJSON line. Bound fields are in every
+ * JSON record; the course line shows one where a call names it with `bound`, so each line
+ * reads as it always has.
  */
+import pino, { type Logger as PinoLogger } from 'pino';
+import type { Bindings, Details, Level, LogRecord, Result } from './course-line.js';
+import { BINDINGS, CourseDestination, type LogFormat, PINO_LEVEL } from './course-destination.js';
+import { type LogSink, stdoutSink } from './sinks.js';
 
-export const LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR'] as const;
-export type Level = (typeof LEVELS)[number];
-export type Result = 'success' | 'fail' | 'in_progress';
-export type Details = Readonly<Record<string, string | number | boolean | undefined>>;
-export type LogFormat = 'text' | 'json';
+export { bound, escapeValue, formatLine, type Level, LEVELS, parseLevel, type Result, type Details, type Bindings, unescapeValue } from './course-line.js';
+export { type LogFormat } from './course-destination.js';
+export { type LogSink, MemorySink, stdoutSink } from './sinks.js';
 
-const LEVEL_RANK: Record<Level, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 };
-
-/** Accepts the spellings people use in the course configs (`info`, `WARN`, `warning`, …). */
-export function parseLevel(value: string): Level {
-  const upper = value.trim().toUpperCase();
-  if (upper === 'WARN') return 'WARNING';
-  if ((LEVELS as readonly string[]).includes(upper)) return upper as Level;
-  throw new Error(`unknown log level "${value}" (expected one of ${LEVELS.join(', ')})`);
-}
-
-/**
- * Escapes a value so that it never holds `|`, `:`, CR or LF; reversible with unescapeValue.
- * Without `|` and line breaks a line splits cleanly; without `:` a `key: value` detail splits
- * the same at its first or its last colon (the course's tests take the last one).
- */
-export function escapeValue(value: string): string {
-  if (!/[\\|:\r\n]/.test(value)) return value;
-  return value.replace(/[\\|:\r\n]/g, (c) => ESCAPES[c] as string);
-}
-
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '|': '\\x7c', ':': '\\x3a', '\r': '\\r', '\n': '\\n' };
-const UNESCAPES: Record<string, string> = { '\\': '\\', x7c: '|', x3a: ':', r: '\r', n: '\n' };
-
-export function unescapeValue(value: string): string {
-  return value.replace(/\\(\\|x7c|x3a|r|n)/g, (_m, c: string) => UNESCAPES[c] as string);
-}
-
-export function formatLine(time: Date, level: Level, action: string, result: Result, details: Details): string {
-  let line = `${time.toISOString()} ${level} action: ${escapeValue(action)} | result: ${result}`;
-  for (const key of Object.keys(details)) {
-    const value = details[key];
-    if (value === undefined) continue;
-    line += ` | ${key}: ${escapeValue(String(value))}`;
-  }
-  return line;
-}
-
-export interface LogSink {
-  write(line: string): void;
-}
-
-export const stdoutSink: LogSink = {
-  write(line) {
-    process.stdout.write(line + '\n');
-  },
-};
+const RANK: Record<Level, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40 };
 
 export class Logger {
+  private readonly pino: PinoLogger;
   private rank: number;
+  private level: Level;
+  private readonly sink: LogSink;
 
-  constructor(
-    private level: Level = 'INFO',
-    private readonly sink: LogSink = stdoutSink,
-    private readonly format: LogFormat = 'text',
-    private readonly clock: () => Date = () => new Date(),
-  ) {
-    this.rank = LEVEL_RANK[level];
+  /** A root logger; `clock` replaces pino's clock (tests). */
+  constructor(level?: Level, sink?: LogSink, format?: LogFormat, clock?: () => Date);
+  /** A child: shares the parent's destination. */
+  constructor(level: Level, sink: LogSink, child: PinoLogger);
+  constructor(level: Level = 'INFO', sink: LogSink = stdoutSink, format: LogFormat | PinoLogger = 'text', clock?: () => Date) {
+    this.level = level;
+    this.rank = RANK[level];
+    this.sink = sink;
+    if (typeof format !== 'string') {
+      this.pino = format;
+      return;
+    }
+    this.pino = pino(
+      {
+        level: PINO_LEVEL[level],
+        timestamp: clock ? () => `,"time":${clock().getTime()}` : pino.stdTimeFunctions.epochTime,
+      },
+      new CourseDestination(format, sink),
+    );
+    // The course text is built from the record's fields (the destination's metadata), so pino's
+    // JSON rendering of it would be thrown away: skip it (children inherit this).
+    if (format === 'text') Object.defineProperty(this.pino, pino.symbols.asJsonSym, { value: () => '' });
   }
 
+  /** The course level from the config: this logger and the children made from now on. */
   withLevel(level: Level): this {
     this.level = level;
-    this.rank = LEVEL_RANK[level];
+    this.rank = RANK[level];
+    this.pino.level = PINO_LEVEL[level];
     return this;
   }
 
@@ -81,34 +67,45 @@ export class Logger {
   }
 
   enabled(level: Level): boolean {
-    return LEVEL_RANK[level] >= this.rank;
+    return RANK[level] >= this.rank;
   }
 
-  log(level: Level, action: string, result: Result, details: Details = {}): void {
-    if (!this.enabled(level)) return;
-    const time = this.clock();
-    if (this.format === 'json') {
-      // Fixed fields last, so that a detail can never overwrite them.
-      this.sink.write(JSON.stringify({ ...details, time: time.toISOString(), level: level.toLowerCase(), action, result }));
-    } else {
-      this.sink.write(formatLine(time, level, action, result, details));
-    }
+  /** A logger whose every record carries `bindings` (pino's child logger); same level, same output. */
+  child(bindings: Bindings): Logger {
+    const child = this.pino.child(bindings);
+    const parent = (this.pino as unknown as Record<symbol, Bindings | undefined>)[BINDINGS];
+    Object.defineProperty(child, BINDINGS, { value: { ...parent, ...bindings } });
+    return new Logger(this.level, this.sink, child);
+  }
+
+  log(level: Level, action: string, result: Result, details?: Details): void {
+    if (RANK[level] < this.rank) return;
+    const record: LogRecord = { action, result, ...details };
+    this.pino[PINO_LEVEL[level]](record);
   }
 
   debug(action: string, result: Result, details?: Details): void {
-    this.log('DEBUG', action, result, details);
+    if (this.rank > RANK.DEBUG) return;
+    this.pino.debug({ action, result, ...details });
   }
 
   info(action: string, result: Result, details?: Details): void {
-    this.log('INFO', action, result, details);
+    if (this.rank > RANK.INFO) return;
+    this.pino.info({ action, result, ...details });
   }
 
   warn(action: string, result: Result, details?: Details): void {
-    this.log('WARNING', action, result, details);
+    if (this.rank > RANK.WARNING) return;
+    this.pino.warn({ action, result, ...details });
   }
 
   error(action: string, result: Result, details?: Details): void {
-    this.log('ERROR', action, result, details);
+    this.pino.error({ action, result, ...details });
+  }
+
+  /** Writes whatever waits (DEBUG lines of this event-loop turn), synchronously. */
+  flush(): void {
+    this.sink.flush();
   }
 }
 
@@ -118,10 +115,14 @@ export function parseLogFormat(value: string | undefined): LogFormat {
   throw new Error(`unknown LOG_FORMAT "${value}" (expected text or json)`);
 }
 
-/** A sink that keeps lines in memory, for tests. */
-export class MemorySink implements LogSink {
-  readonly lines: string[] = [];
-  write(line: string): void {
-    this.lines.push(line);
-  }
+/**
+ * For an entry point: an uncaught error is logged as `crash` (ERROR, written at once) and the
+ * process exits 1; at exit, whatever waits is written.
+ */
+export function exitOnCrash(log: Logger): void {
+  process.on('exit', () => log.flush());
+  process.on('uncaughtException', (err) => {
+    log.error('crash', 'fail', { error: err.message });
+    process.exit(1);
+  });
 }

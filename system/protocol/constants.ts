@@ -69,6 +69,8 @@ export function isErrorCode(code: number): code is ErrorCode {
 export const U8_SIZE = 1;
 export const U16_SIZE = 2;
 export const U32_SIZE = 4;
+/** A batch's bet count is a u16: the most bets one batch can carry (the client's `batch.maxAmount` at most). */
+export const MAX_BATCH_BETS = 0xffff;
 /** Short strings (winners' documents) carry a 1-byte length. */
 export const MAX_SHORT_STRING_BYTES = 0xff;
 /** Bets travel as text: fields separated by US, each bet ended by RS (ASCII's own separators). */

@@ -143,3 +143,38 @@ describe('BetStore commit log (two slots)', () => {
     await third.close();
   });
 });
+
+describe('BetStore: done is durable before anyone sees it', () => {
+  /** Makes the done journal's appendFile calls take `delays[i]` ms, in call order (the disk being slow). */
+  function slowJournal(store: BetStore, delays: number[]): void {
+    const journal = (store as unknown as { doneJournal: { appendFile: (data: string) => Promise<void> } }).doneJournal;
+    const real = journal.appendFile.bind(journal);
+    journal.appendFile = async (data: string) => {
+      await new Promise((resolve) => setTimeout(resolve, delays.shift() ?? 0));
+      return real(data);
+    };
+  }
+  const journalText = () => readFileSync(`${path}.done`, 'utf8');
+
+  it('a second done of the same agency waits for the first to be on disk; no one sees it done before', async () => {
+    const store = await BetStore.open(path, log);
+    slowJournal(store, [100]);
+    const first = store.markDone(3);
+    expect(store.isDone(3)).toBe(false);
+    expect(store.doneCount).toBe(0);
+    // A reconnected client says done again while the first write is under way.
+    expect(await store.markDone(3)).toBe(false);
+    expect(journalText()).toBe('3\n');
+    expect(store.isDone(3)).toBe(true);
+    expect(await first).toBe(true);
+    await store.close();
+  });
+
+  it('journal writes happen one at a time, in the order asked: the draw line after the done lines before it', async () => {
+    const store = await BetStore.open(path, log);
+    slowJournal(store, [80, 0, 0]);
+    await Promise.all([store.markDone(1), store.markDone(2), store.recordDraw({ bets: 10, winners: 1 })]);
+    expect(journalText()).toBe('1\n2\ndraw 10 1\n');
+    await store.close();
+  });
+});

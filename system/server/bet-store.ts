@@ -10,7 +10,8 @@
  *   cut off, so a batch is in the file whole or not at all. Without a usable commit log (a file
  *   from elsewhere) the tail after the last line break is cut instead.
  * - `<bets>.done` lists the agencies that notified, one per line, so a restarted server still
- *   knows them.
+ *   knows them. Its writes go one at a time, in the order asked (each appended and synced before
+ *   the next starts), and an agency counts as done only once its line is durable.
  */
 import { constants, mkdirSync } from 'node:fs';
 import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
@@ -39,6 +40,10 @@ export class BetStore {
   private writing: Promise<void> | undefined;
   private failure: StorageError | undefined;
   private closed = false;
+  /** The last write to the done journal: the next one starts after it. */
+  private journal: Promise<void> = Promise.resolve();
+  /** Agencies whose done line is being written: a repeated done waits for it. */
+  private readonly marking = new Map<number, Promise<boolean>>();
   /** Groups written and the batches in them: how much group commit saves. */
   readonly stats = { groups: 0, batches: 0 };
 
@@ -97,7 +102,7 @@ export class BetStore {
       // No usable record: keep every complete line.
       keep = await scanLines(path, size, () => {});
       if (lengths.some((l) => l !== undefined)) {
-        log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: Math.max(...lengths.map((l) => l ?? 0)), size });
+        log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: lengths.reduce<number>((max, l) => Math.max(max, l ?? 0), 0), size });
       }
     }
     if (keep < size) {
@@ -191,13 +196,37 @@ export class BetStore {
     return this.done.size;
   }
 
-  /** Records that `agency` notified; returns false if it already had. Durable when it resolves. */
+  /** Appends `line` to the done journal and syncs it, after every journal write asked before it. */
+  private appendJournal(line: string): Promise<void> {
+    const write = this.journal.then(async () => {
+      await this.doneJournal.appendFile(line);
+      await this.doneJournal.datasync();
+    });
+    this.journal = write.catch(() => {});
+    return write;
+  }
+
+  /**
+   * Records that `agency` notified; resolves true for the call that recorded it, false if it
+   * already had. Either way it resolves only once the record is durable: a second done that
+   * arrives while the first is being written waits for it, and isDone/doneCount see the agency
+   * only from then on (the draw never starts over a record that is not on disk).
+   */
   async markDone(agency: number): Promise<boolean> {
     if (this.done.has(agency)) return false;
-    this.done.add(agency);
-    await this.doneJournal.appendFile(`${agency}\n`);
-    await this.doneJournal.datasync();
-    return true;
+    const inFlight = this.marking.get(agency);
+    if (inFlight) {
+      await inFlight;
+      return false;
+    }
+    const marking = this.appendJournal(`${agency}\n`)
+      .then(() => {
+        this.done.add(agency);
+        return true;
+      })
+      .finally(() => this.marking.delete(agency));
+    this.marking.set(agency, marking);
+    return marking;
   }
 
   /** The draw, if one was recorded (by this process or one before it). */
@@ -207,8 +236,7 @@ export class BetStore {
 
   /** Records that the draw ran, with its totals; durable when it resolves (before any winner is told). */
   async recordDraw(draw: RecordedDraw): Promise<void> {
-    await this.doneJournal.appendFile(`draw ${draw.bets} ${draw.winners}\n`);
-    await this.doneJournal.datasync();
+    await this.appendJournal(`draw ${draw.bets} ${draw.winners}\n`);
     this.drawRecord = draw;
   }
 
@@ -222,6 +250,7 @@ export class BetStore {
     if (this.closed) return;
     this.closed = true;
     await this.flush();
+    await this.journal;
     for (const [fh, path] of [
       [this.data, this.path],
       [this.commit, `${this.path}.commit`],

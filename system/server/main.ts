@@ -5,12 +5,15 @@
  */
 import { ConfigError } from '../config/config-error.js';
 import { configPath } from '../config/config-path.js';
-import { formatLine, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { exitOnCrash, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
 import { describeServerConfig, loadServerConfig } from './config.js';
 import { LotteryServer } from './server.js';
 
+const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
+// An uncaught error is logged (`crash`) and exits 1; every line is written before the process ends.
+exitOnCrash(log);
+
 async function main(): Promise<void> {
-  const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
   // Signal handlers first: as PID 1 in a container, a signal without a handler is ignored.
   let server: LotteryServer | undefined;
   let stopRequested: NodeJS.Signals | undefined;
@@ -39,12 +42,13 @@ async function main(): Promise<void> {
   try {
     loaded = loadServerConfig(configPath(process.argv.slice(2), process.env, 'SERVER_CONFIG'));
   } catch (err) {
-    log.error('config', 'fail', { error: (err as Error).message });
+    log.error('config', 'fail', { error_type: (err as Error).name, error: (err as Error).message });
     process.exitCode = err instanceof ConfigError ? 2 : 1;
     return;
   }
   log.withLevel(loaded.config.loggingLevel);
   log.info('config', 'success', describeServerConfig(loaded));
+  for (const k of loaded.ignored) log.warn('config_key_ignored', 'success', { file: loaded.source, key: k.key, line: k.line, reason: k.reason });
   if (stopRequested) {
     log.info('shutdown', 'success', { signal: stopRequested, reason: 'stopped before it started' });
     return;
@@ -60,10 +64,5 @@ async function main(): Promise<void> {
   }
   if (stopRequested) stop(stopRequested);
 }
-
-process.on('uncaughtException', (err) => {
-  process.stdout.write(formatLine(new Date(), 'ERROR', 'crash', 'fail', { error: err.message }) + '\n');
-  process.exit(1);
-});
 
 void main();

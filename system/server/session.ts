@@ -5,7 +5,7 @@
  * they share group commits. A winners query waits for the draw without blocking anyone else.
  */
 import { isValidAgency } from '../domain/validation.js';
-import type { Logger } from '../log/logger.js';
+import { bound, type Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { Message } from '../protocol/messages.js';
@@ -34,21 +34,34 @@ export class Session {
   private outstanding = 0;
   private replies: Promise<void> = Promise.resolve();
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Binds the peer; once `hello` names the agency, `log` binds it too. */
+  private readonly peerLog: Logger;
+  private log: Logger;
 
   constructor(
     private readonly transport: Transport,
     private readonly lottery: Lottery,
-    private readonly log: Logger,
+    log: Logger,
     private readonly options: SessionOptions,
-  ) {}
+  ) {
+    this.peerLog = log.child({ peer: transport.peer });
+    this.log = this.peerLog;
+  }
 
   get peer(): string {
     return this.transport.peer;
   }
 
+  /** The peer's address without its port (`172.18.0.3`, `::1`). */
+  get peerAddress(): string {
+    const peer = this.transport.peer;
+    const colon = peer.lastIndexOf(':');
+    return colon < 0 ? peer : peer.slice(0, colon);
+  }
+
   /** Serves the connection until the peer closes, a protocol error, the idle timeout or stop(). */
   async run(): Promise<void> {
-    this.log.info('conexion_aceptada', 'success', { peer: this.peer });
+    this.log.info('conexion_aceptada', 'success', { peer: bound });
     let reason = 'peer closed';
     this.armIdle();
     try {
@@ -85,7 +98,12 @@ export class Session {
   private handle(m: Message): void {
     switch (m.type) {
       case 'echo':
-        return this.reply(async () => this.transport.send(encodeEcho({ data: m.data })));
+        return this.reply(async () => {
+          // As the course's skeleton server does, for every message it answers; logged before the
+          // answer goes out, so whoever got the echo back can already read the line.
+          this.log.info('receive_message', 'success', { ip: this.peerAddress, msg: printable(m.data) });
+          await this.transport.send(encodeEcho({ data: m.data }));
+        });
       case 'hello':
         return this.hello(m.agency);
       case 'bet':
@@ -128,10 +146,11 @@ export class Session {
     if (this.agency !== undefined && this.agency !== agency) {
       throw new ProtocolError(`this connection speaks for agency ${this.agency}, not ${agency}`, ErrorCode.AGENCY_MISMATCH);
     }
+    if (this.agency === undefined) this.log = this.peerLog.child({ agencia: agency });
     this.agency = agency;
     this.reply(async () => {
       const stored = this.lottery.storedCount(agency);
-      this.log.info('agencia_conectada', 'success', { peer: this.peer, agencia: agency, apuestas_guardadas: stored });
+      this.log.info('agencia_conectada', 'success', { peer: bound, agencia: bound, apuestas_guardadas: stored });
       await this.transport.send(encodeStatus({ agency, stored, drawDone: this.lottery.drawDone }));
     });
   }
@@ -146,9 +165,11 @@ export class Session {
 
   private store(agency: number, firstIndex: number, bets: BatchBets): void {
     const count = bets.count;
+    // A batch for another agency than the connection's names its own (the bound one is not it).
+    const log = agency === this.agency ? this.log : this.peerLog;
     const refuse = (code: ErrorCode, detail: string) =>
       this.reply(async () => {
-        this.log.info('apuesta_recibida', 'fail', { cantidad: count, agencia: agency, code: errorCodeName(code), detail });
+        log.info('apuesta_recibida', 'fail', { cantidad: count, agencia: agency === this.agency ? bound : agency, code: errorCodeName(code), detail });
         await this.transport.send(encodeBatchResult({ code, firstIndex, count, detail }));
       });
     if (this.agency === undefined) return refuse(ErrorCode.NOT_IDENTIFIED, 'send "hello" first');
@@ -159,7 +180,7 @@ export class Session {
       try {
         await acceptance.stored;
       } catch (err) {
-        this.log.error('apuesta_recibida', 'fail', { cantidad: count, agencia: agency, code: 'STORAGE_FAILURE', detail: (err as Error).message });
+        this.log.error('apuesta_recibida', 'fail', { cantidad: count, agencia: bound, code: 'STORAGE_FAILURE', detail: (err as Error).message });
         await this.transport.send(encodeBatchResult({ code: ErrorCode.STORAGE_FAILURE, firstIndex, count, detail: 'the server could not store the batch' }));
         return;
       }
@@ -167,7 +188,7 @@ export class Session {
         for (const bet of acceptance.bets()) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: Number(bet.number) });
       }
       const repeated = count - acceptance.fresh;
-      this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: agency, repetidas: repeated > 0 ? repeated : undefined });
+      this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: bound, repetidas: repeated > 0 ? repeated : undefined });
       await this.transport.send(encodeBatchResult({ code: ErrorCode.OK, firstIndex, count, detail: '' }));
     });
   }
@@ -181,24 +202,24 @@ export class Session {
       await this.transport.send(encodeError({ code, message: (err as Error).message }));
       return;
     }
-    this.log.info('consulta_ganadores', 'success', { agencia: agency, cant_ganadores: documents.length });
+    this.log.info('consulta_ganadores', 'success', { agencia: bound, cant_ganadores: documents.length });
     await this.transport.send(encodeWinnersAnswer(agency, documents));
   }
 
   /** A failed answer means the peer's socket is gone; the read loop will notice and end. */
   private async onReplyError(err: Error): Promise<void> {
-    this.log.debug('responder', 'fail', { peer: this.peer, error: err.message });
+    this.log.debug('responder', 'fail', { peer: bound, error: err.message });
   }
 
   private async onError(err: Error): Promise<string> {
     if (err instanceof ProtocolError) {
-      this.log.warn('protocol_error', 'fail', { peer: this.peer, code: errorCodeName(err.code), error: err.message });
+      this.log.warn('protocol_error', 'fail', { peer: bound, code: errorCodeName(err.code), error: err.message });
       await this.replies;
       await this.transport.send(encodeError({ code: err.code, message: err.message })).catch(() => {});
       return `protocol error: ${err.message}`;
     }
     if (this.stopping || this.closing) return 'server shutting down';
-    this.log.warn('conexion_perdida', 'fail', { peer: this.peer, agencia: this.agency, error: err.message });
+    this.log.warn('conexion_perdida', 'fail', { peer: bound, agencia: bound, error: err.message });
     return `connection lost: ${err.message}`;
   }
 
@@ -216,7 +237,7 @@ export class Session {
   private onIdle(): void {
     // The peer is waiting on us (a commit, the draw): that is not idleness.
     if (this.outstanding > 0) return this.armIdle();
-    this.log.info('conexion_inactiva', 'in_progress', { peer: this.peer, idle_ms: this.options.idleTimeoutMs });
+    this.log.info('conexion_inactiva', 'in_progress', { peer: bound, idle_ms: this.options.idleTimeoutMs });
     this.stopping = true;
     void this.transport
       .send(encodeError({ code: ErrorCode.IDLE_TIMEOUT, message: `no message for ${this.options.idleTimeoutMs} ms` }))
@@ -228,8 +249,13 @@ export class Session {
     this.closing ??= (async () => {
       this.disarmIdle();
       await this.transport.end();
-      this.log.info('close', 'success', { resource: 'connection', peer: this.peer, agencia: this.agency, reason });
+      this.log.info('close', 'success', { resource: 'connection', peer: bound, agencia: bound, reason });
     })();
     return this.closing;
   }
+}
+
+/** An echo's bytes as text for the log: UTF-8, control characters (other than line breaks, which the logger escapes) shown as U+FFFD. */
+function printable(data: Buffer): string {
+  return data.toString('utf8').replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '\ufffd');
 }

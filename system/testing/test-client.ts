@@ -19,10 +19,12 @@ export function startTestClient(
   id: number,
   source: string | ((log: Logger) => BetSource),
   overrides: Partial<ClientConfig> = {},
+  logger?: Logger,
 ): TestClientRun {
   const config: ClientConfig = { ...DEFAULT_CLIENT_CONFIG, id, server: { host: '127.0.0.1', port }, loopPeriodMs: 200, ...overrides };
   const sink = new MemorySink();
-  const log = new Logger(config.logLevel, sink);
+  // Another logger (the benchmark's) leaves `sink` empty.
+  const log = logger ?? new Logger(config.logLevel, sink);
   const controller = new AbortController();
   const betSource = typeof source === 'string' ? new CsvFileSource(source, id, log) : source(log);
   const client = new AgencyClient(config, betSource, (h, p) => SocketTransport.connect(h, p), log, controller.signal);

@@ -2,6 +2,7 @@ import net from 'node:net';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { decodeMessage } from '../protocol/message-decoder.js';
 import type { Message } from '../protocol/messages.js';
+import { cancellableLookup } from './lookup.js';
 import { ConnectionClosedError, type Transport } from './transport.js';
 
 /** Decoded messages held before the socket is paused (each frame is at most 8 KiB). */
@@ -18,6 +19,8 @@ export class SocketTransport implements Transport {
   private ended = false;
   private waiter: Pending | undefined;
   private iterating = false;
+  /** After end(): incoming bytes are read and dropped, never queued, so the peer's FIN is seen. */
+  private draining = false;
   private readonly closedPromise: Promise<void>;
 
   constructor(private readonly socket: net.Socket) {
@@ -42,21 +45,40 @@ export class SocketTransport implements Transport {
     });
   }
 
-  /** Connects to host:port; rejects with the socket error (ECONNREFUSED, …) or on timeout. */
-  static connect(host: string, port: number, timeoutMs = 5000): Promise<SocketTransport> {
+  /**
+   * Connects to host:port; rejects with the socket error (ECONNREFUSED, …), on timeout, or at
+   * once when `signal` aborts (the attempt is destroyed: a name lookup that hangs cannot hold a
+   * stopping process).
+   */
+  static connect(host: string, port: number, timeoutMs = 5000, signal?: AbortSignal): Promise<SocketTransport> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port });
+      if (signal?.aborted) {
+        reject(new ConnectionClosedError(`connect to ${host}:${port} cancelled`));
+        return;
+      }
+      const socket = net.connect({ host, port, lookup: cancellableLookup(signal) });
+      const settle = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onAbort = () => {
+        settle();
+        socket.destroy();
+        reject(new ConnectionClosedError(`connect to ${host}:${port} cancelled`));
+      };
       const timer = setTimeout(() => {
+        settle();
         socket.destroy();
         reject(new ConnectionClosedError(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('connect', () => {
-        clearTimeout(timer);
+        settle();
         socket.removeAllListeners('error');
         resolve(new SocketTransport(socket));
       });
       socket.once('error', (err) => {
-        clearTimeout(timer);
+        settle();
         socket.destroy();
         reject(err);
       });
@@ -68,7 +90,7 @@ export class SocketTransport implements Transport {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.failure) return;
+    if (this.failure || this.draining) return;
     try {
       for (const frame of this.decoder.push(chunk)) this.queue.push(decodeMessage(frame));
       if (this.decoder.error) throw this.decoder.error;
@@ -84,7 +106,7 @@ export class SocketTransport implements Transport {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    this.socket.pause();
+    if (!this.draining) this.socket.pause();
     this.wake();
   }
 
@@ -132,7 +154,9 @@ export class SocketTransport implements Transport {
         resolve();
       }, timeoutMs);
     });
-    // A paused socket never sees the peer's FIN: keep reading (and dropping) until close.
+    // A paused socket never sees the peer's FIN: keep reading until close, dropping the bytes
+    // (queueing them would pause the socket again at the high-water mark).
+    this.draining = true;
     if (this.socket.isPaused()) this.socket.resume();
     await Promise.race([this.closedPromise, timeout]);
     clearTimeout(timer);

@@ -1,16 +1,14 @@
 /**
  * Writes a dataset of agency files (`agency-1.csv` … `agency-N.csv`, no header,
  * `first_name,last_name,document,birthdate,number`) and its `manifest.json`, streaming:
- * memory stays flat whatever the sizes. Also reads manifests back and recomputes the
- * winners of existing files with the project's own CSV parser and validation.
+ * memory stays flat whatever the sizes. The manifest says what the files hold: per agency its
+ * rows, its valid bets, its winners, and every row made invalid on purpose with its line and
+ * why. A testbed tool: it imports nothing from the system, and the harness judges by it.
  */
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isWinner } from '../domain/bet.js';
-import { validateBet } from '../domain/validation.js';
-import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
-import { DEFAULT_WIN_RATE, generateAgencyBets, GeneratorOptionsError, MAX_DATASET_BETS } from './generator.js';
+import { isWinningNumber } from './bet-rules.js';
+import { DEFAULT_WIN_RATE, type GeneratedBet, generateAgencyBets, GeneratorOptionsError, type InvalidKind, MAX_DATASET_BETS } from './generator.js';
 
 /** The dataset the exercise is usually run with: 5 agencies, 78,697 bets. */
 export const DEFAULT_SIZES: readonly number[] = [26936, 25518, 16014, 9238, 991];
@@ -32,15 +30,28 @@ export interface DatasetOptions {
   /** Start every file with a UTF-8 byte order mark. */
   readonly bom?: boolean;
   readonly winRate?: number;
+  /** Share of rows made invalid on purpose (default 0: every row is a valid bet). */
+  readonly invalidRate?: number;
+}
+
+/** A row made invalid on purpose: its line in the agency file (from 1) and the rule it breaks. */
+export interface InvalidRow {
+  readonly line: number;
+  readonly reason: InvalidKind;
 }
 
 export interface AgencyManifest {
   readonly agency: number;
   readonly file: string;
+  /** Valid bets: what a correct client sends. */
   readonly bets: number;
+  /** Rows in the file: the valid bets and the invalid rows. */
+  readonly rows: number;
   readonly eol: 'lf' | 'crlf';
-  /** Documents of the bets with the winning number, in file order. */
+  /** Documents of the valid bets with the winning number, in file order. */
   readonly winners: string[];
+  /** Every row made invalid on purpose, in file order. */
+  readonly invalid: InvalidRow[];
 }
 
 export interface DatasetManifest {
@@ -48,6 +59,8 @@ export interface DatasetManifest {
   readonly eol: EolMode;
   readonly bom: boolean;
   readonly winRate: number;
+  readonly invalidRate: number;
+  /** Valid bets in all files. */
   readonly totalBets: number;
   readonly agencies: AgencyManifest[];
 }
@@ -69,23 +82,33 @@ export function agencyEol(mode: EolMode, agency: number): 'lf' | 'crlf' {
   return agency % 2 === 1 ? 'crlf' : 'lf';
 }
 
-function checkOptions(sizes: readonly number[], eol: string, winRate: number): void {
+function checkOptions(sizes: readonly number[], eol: string, winRate: number, invalidRate: number): void {
   for (const n of sizes) if (!Number.isSafeInteger(n) || n < 0) throw new DatasetOptionsError(`agency size ${n} is not an integer ≥ 0`);
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total > MAX_DATASET_BETS) throw new DatasetOptionsError(`${total} bets: a dataset holds at most ${MAX_DATASET_BETS}`);
   if (!(EOL_MODES as readonly string[]).includes(eol)) throw new DatasetOptionsError(`eol "${eol}" is not one of ${EOL_MODES.join(', ')}`);
   if (!(winRate >= 0 && winRate <= 1)) throw new DatasetOptionsError(`win rate ${winRate} is not between 0 and 1`);
+  if (!(invalidRate >= 0 && invalidRate <= 1)) throw new DatasetOptionsError(`invalid rate ${invalidRate} is not between 0 and 1`);
 }
 
-/** Writes one agency file through a temporary name; returns its winners. */
-async function writeAgency(file: string, rows: Iterable<{ row: string; fields: { number: string; document: string } }>, eol: string, bom: boolean): Promise<string[]> {
-  const winners: string[] = [];
+interface WrittenAgency {
+  readonly rows: number;
+  readonly winners: string[];
+  readonly invalid: InvalidRow[];
+}
+
+/** Writes one agency file through a temporary name; returns what it holds. */
+async function writeAgency(file: string, bets: Iterable<GeneratedBet>, eol: string, bom: boolean): Promise<WrittenAgency> {
+  const written: WrittenAgency = { rows: 0, winners: [], invalid: [] };
   const temp = `${file}.tmp-${process.pid}`;
   const handle = await open(temp, 'w');
+  let line = 0;
   try {
     let chunk = bom ? '\uFEFF' : '';
-    for (const { row, fields } of rows) {
-      if (isWinner({ number: Number(fields.number) })) winners.push(fields.document);
+    for (const { row, fields, invalid } of bets) {
+      line++;
+      if (invalid !== undefined) written.invalid.push({ line, reason: invalid });
+      else if (isWinningNumber(fields.number)) written.winners.push(fields.document);
       chunk += row + eol;
       if (chunk.length >= WRITE_CHUNK_CHARS) {
         await handle.write(chunk, null, 'utf8');
@@ -100,7 +123,7 @@ async function writeAgency(file: string, rows: Iterable<{ row: string; fields: {
   }
   await handle.close();
   await rename(temp, file);
-  return winners;
+  return { ...written, rows: line };
 }
 
 /** Agency files in `dir` beyond the new set would be taken for part of it: they go. */
@@ -117,37 +140,45 @@ export async function generateDataset(options: DatasetOptions): Promise<DatasetM
   const eol = options.eol ?? 'mixed';
   const bom = options.bom ?? false;
   const winRate = options.winRate ?? DEFAULT_WIN_RATE;
-  checkOptions(sizes, eol, winRate);
+  const invalidRate = options.invalidRate ?? 0;
+  checkOptions(sizes, eol, winRate, invalidRate);
   if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new DatasetOptionsError(`seed ${seed} is not an integer from 0 to 4294967295`);
   await mkdir(options.dir, { recursive: true });
   await removeStaleAgencyFiles(options.dir, sizes.length);
 
   const agencies: AgencyManifest[] = [];
   let firstIndex = 0;
+  let totalBets = 0;
   for (const [i, count] of sizes.entries()) {
     const agency = i + 1;
     const file = agencyFileName(agency);
     const lineEnd = agencyEol(eol, agency);
     let rows;
     try {
-      rows = generateAgencyBets({ seed, agency, firstIndex, count, winRate });
+      rows = generateAgencyBets({ seed, agency, firstIndex, count, winRate, invalidRate });
     } catch (err) {
       throw err instanceof GeneratorOptionsError ? new DatasetOptionsError(err.message, { cause: err }) : err;
     }
-    const winners = await writeAgency(path.join(options.dir, file), rows, lineEnd === 'crlf' ? '\r\n' : '\n', bom);
-    agencies.push({ agency, file, bets: count, eol: lineEnd, winners });
+    const written = await writeAgency(path.join(options.dir, file), rows, lineEnd === 'crlf' ? '\r\n' : '\n', bom);
+    const bets = written.rows - written.invalid.length;
+    agencies.push({ agency, file, bets, rows: written.rows, eol: lineEnd, winners: written.winners, invalid: written.invalid });
     firstIndex += count;
+    totalBets += bets;
   }
-  const manifest: DatasetManifest = { seed, eol, bom, winRate, totalBets: firstIndex, agencies };
+  const manifest: DatasetManifest = { seed, eol, bom, winRate, invalidRate, totalBets, agencies };
   await writeFile(path.join(options.dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', 'utf8');
   return manifest;
+}
+
+function isInvalidRow(r: unknown): r is InvalidRow {
+  return typeof r === 'object' && r !== null && Number.isInteger((r as InvalidRow).line) && typeof (r as InvalidRow).reason === 'string';
 }
 
 function isAgencyManifest(a: unknown): a is AgencyManifest {
   if (typeof a !== 'object' || a === null) return false;
   const r = a as Record<string, unknown>;
-  return Number.isInteger(r.agency) && typeof r.file === 'string' && Number.isInteger(r.bets) &&
-    Array.isArray(r.winners) && r.winners.every((w) => typeof w === 'string');
+  return Number.isInteger(r.agency) && typeof r.file === 'string' && Number.isInteger(r.bets) && Number.isInteger(r.rows) &&
+    Array.isArray(r.winners) && r.winners.every((w) => typeof w === 'string') && Array.isArray(r.invalid) && r.invalid.every(isInvalidRow);
 }
 
 export async function readManifest(dir: string): Promise<DatasetManifest> {
@@ -163,48 +194,4 @@ export async function readManifest(dir: string): Promise<DatasetManifest> {
     throw new ManifestError(`${file} is not a dataset manifest`);
   }
   return parsed as DatasetManifest;
-}
-
-export interface AgencyFileSummary {
-  readonly agency: number;
-  readonly file: string;
-  /** Rows that pass validateBet. */
-  readonly bets: number;
-  /** Rows that do not parse or do not pass validateBet. */
-  readonly invalid: number;
-  readonly winners: string[];
-}
-
-/** Reads one agency file with CsvParser and validateBet, streaming. */
-export async function summarizeAgencyFile(file: string, agency: number): Promise<AgencyFileSummary> {
-  const parser = new CsvParser();
-  const summary = { agency, file: path.basename(file), bets: 0, invalid: 0, winners: [] as string[] };
-  const take = (records: CsvRecord[]): void => {
-    for (const r of records) {
-      const [firstName, lastName, document, birthdate, number] = r.kind === 'row' && r.fields.length === 5 ? r.fields : [];
-      const v = firstName === undefined || lastName === undefined || document === undefined || birthdate === undefined || number === undefined
-        ? undefined
-        : validateBet(agency, { firstName, lastName, document, birthdate, number });
-      if (!v?.ok) summary.invalid++;
-      else {
-        summary.bets++;
-        if (isWinner(v.bet)) summary.winners.push(v.bet.document);
-      }
-    }
-  };
-  for await (const chunk of createReadStream(file, { encoding: 'utf8' })) take(parser.push(chunk as string));
-  take(parser.end());
-  return summary;
-}
-
-/** The winners each `agency-N.csv` in `dir` really holds, found by parsing and validating the files. */
-export async function expectedWinners(dir: string): Promise<AgencyFileSummary[]> {
-  const agencies = (await readdir(dir))
-    .map((name) => /^agency-(\d+)\.csv$/.exec(name))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
-  const out: AgencyFileSummary[] = [];
-  for (const agency of agencies) out.push(await summarizeAgencyFile(path.join(dir, agencyFileName(agency)), agency));
-  return out;
 }

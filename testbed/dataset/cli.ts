@@ -1,5 +1,5 @@
 /**
- * `npm run dataset -- --out DIR [--seed N] [--sizes a,b,c | --agencies N --bets M] [--eol lf|crlf|mixed] [--bom] [--win-rate X]`
+ * `npm run dataset -- --out DIR [--seed N] [--sizes a,b,c | --agencies N --bets M] [--eol lf|crlf|mixed] [--bom] [--win-rate X] [--invalid-rate X]`
  * A thin layer over generateDataset: parses options, writes the files, prints a summary.
  */
 import { parseArgs } from 'node:util';
@@ -10,7 +10,8 @@ import { DEFAULT_WIN_RATE } from './generator.js';
 export const USAGE = `Usage: npm run dataset -- --out DIR [options]
 
 Writes agency-1.csv … agency-N.csv (first_name,last_name,document,birthdate,number; no header)
-and manifest.json (seed, sizes, expected winners per agency) into DIR. Same options, same bytes.
+and manifest.json (seed, sizes, expected winners per agency, the rows made invalid on purpose
+with their line and reason) into DIR. Same options, same bytes.
 
 Options:
   --out DIR          folder to write into (created if missing; agency-K.csv with K > N are removed)
@@ -21,6 +22,7 @@ Options:
   --eol MODE         lf, crlf or mixed (default mixed: CRLF for odd agencies, LF for even)
   --bom              start each file with a UTF-8 byte order mark
   --win-rate X       share of bets with the winning number 7574 (default ${DEFAULT_WIN_RATE})
+  --invalid-rate X   share of rows made invalid on purpose, each listed in the manifest (default 0)
   --json             print the manifest as JSON instead of a table
   --help             this text
 `;
@@ -35,6 +37,14 @@ function integer(name: string, value: string, min: number, max: number): number 
   if (!/^\d+$/.test(value.trim())) throw new UsageError(`--${name} ${JSON.stringify(value)} is not a whole number`);
   const n = Number(value);
   if (n < min || n > max) throw new UsageError(`--${name} ${value} is outside ${min} … ${max}`);
+  return n;
+}
+
+/** A share from 0 to 1, or undefined when the option is not given. */
+function share(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new UsageError(`--${name} ${value} is not a number from 0 to 1`);
   return n;
 }
 
@@ -55,6 +65,7 @@ export function parseCli(args: readonly string[]): CliCommand {
         eol: { type: 'string' },
         bom: { type: 'boolean' },
         'win-rate': { type: 'string' },
+        'invalid-rate': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -76,11 +87,8 @@ export function parseCli(args: readonly string[]): CliCommand {
   }
   const eol = values.eol ?? 'mixed';
   if (!(EOL_MODES as readonly string[]).includes(eol)) throw new UsageError(`--eol ${eol} is not one of ${EOL_MODES.join(', ')}`);
-  let winRate: number | undefined;
-  if (values['win-rate'] !== undefined) {
-    winRate = Number(values['win-rate']);
-    if (values['win-rate'].trim() === '' || !(winRate >= 0 && winRate <= 1)) throw new UsageError(`--win-rate ${values['win-rate']} is not a number from 0 to 1`);
-  }
+  const winRate = share('win-rate', values['win-rate']);
+  const invalidRate = share('invalid-rate', values['invalid-rate']);
   const options: DatasetOptions = {
     dir: values.out,
     seed: values.seed === undefined ? DEFAULT_SEED : integer('seed', values.seed, 0, 0xffff_ffff),
@@ -88,15 +96,16 @@ export function parseCli(args: readonly string[]): CliCommand {
     bom: values.bom ?? false,
     ...(sizes === undefined ? {} : { sizes }),
     ...(winRate === undefined ? {} : { winRate }),
+    ...(invalidRate === undefined ? {} : { invalidRate }),
   };
   return { kind: 'generate', options, json: values.json ?? false };
 }
 
 export function formatSummary(dir: string, manifest: DatasetManifest, ms: number): string {
   const lines = [`dataset in ${dir}: seed ${manifest.seed}, ${manifest.agencies.length} agencies, ${manifest.totalBets} bets, eol ${manifest.eol}${manifest.bom ? ', BOM' : ''}, ${ms} ms`];
-  lines.push('agency  file              bets      eol   winners');
+  lines.push('agency  file              bets      eol   winners  invalid rows');
   for (const a of manifest.agencies) {
-    lines.push(`${String(a.agency).padStart(6)}  ${a.file.padEnd(16)}  ${String(a.bets).padStart(8)}  ${a.eol.padEnd(4)}  ${a.winners.length}`);
+    lines.push(`${String(a.agency).padStart(6)}  ${a.file.padEnd(16)}  ${String(a.bets).padStart(8)}  ${a.eol.padEnd(4)}  ${String(a.winners.length).padStart(7)}  ${a.invalid.length}`);
   }
   const winners = manifest.agencies.reduce((n, a) => n + a.winners.length, 0);
   lines.push(`total winners: ${winners}`);

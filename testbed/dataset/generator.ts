@@ -1,11 +1,26 @@
 /**
- * Pure, seeded generation of bets and their CSV rows. The same (seed, agency, firstIndex, winRate)
- * always gives the same rows; nothing here does I/O or reads the clock.
+ * Pure, seeded generation of bets and their CSV rows. The same (seed, agency, firstIndex, winRate,
+ * invalidRate) always gives the same rows; nothing here does I/O or reads the clock. A testbed
+ * tool: it imports nothing from the system.
+ *
+ * Rows made invalid on purpose (`invalidRate`, default none) say why (`invalid`), so that a
+ * checker knows which rows a correct client must refuse without asking any validator.
  */
-import type { BetFields } from '../domain/bet.js';
-import { MAX_BET_NUMBER, WINNING_NUMBER } from '../domain/bet.js';
-import { formatField } from '../csv/csv-parser.js';
+import { WINNING_NUMBER } from './bet-rules.js';
+import { formatField, quoteAlways } from './csv.js';
 import { DOCUMENT_SPACE, DocumentPermutation, Rng } from './rng.js';
+
+/** A bet's five fields, as text, as an agency file holds them. */
+export interface BetFields {
+  readonly firstName: string;
+  readonly lastName: string;
+  readonly document: string;
+  readonly birthdate: string;
+  readonly number: string;
+}
+
+/** Numbers run 0 … MAX_BET_NUMBER (SPEC §3). */
+export const MAX_BET_NUMBER = 9999;
 
 /** Share of bets that carry the winning number: 5 times uniform (1 in 10,000). */
 export const DEFAULT_WIN_RATE = 1 / 2000;
@@ -50,21 +65,24 @@ export interface AgencyBetsOptions {
   readonly winRate?: number;
   /** Share of fields quoted although they need not be; defaults to EXTRA_QUOTE_RATE. */
   readonly extraQuoteRate?: number;
+  /** Share of rows spoiled on purpose (one of INVALID_KINDS each); default 0. */
+  readonly invalidRate?: number;
 }
+
+/** How a row is made invalid on purpose, each a rule of a valid bet broken (bet-rules.ts). */
+export const INVALID_KINDS = ['empty first name', 'document not all digits', 'not a calendar date', 'number out of range', 'four fields'] as const;
+export type InvalidKind = (typeof INVALID_KINDS)[number];
 
 export interface GeneratedBet {
   readonly fields: BetFields;
   /** The CSV row, without its line break. */
   readonly row: string;
+  /** Set on a row made invalid on purpose: which rule it breaks (a correct client refuses it). */
+  readonly invalid?: InvalidKind;
 }
 
 export class GeneratorOptionsError extends Error {
   override readonly name = 'GeneratorOptionsError';
-}
-
-/** A field quoted whether or not it needs to be. */
-export function quoteAlways(value: string): string {
-  return `"${value.replace(/"/g, '""')}"`;
 }
 
 /** A real calendar date between 1930-01-01 and 2005-12-31, as YYYY-MM-DD. */
@@ -88,6 +106,20 @@ function checkOptions(o: AgencyBetsOptions, winRate: number, extraQuoteRate: num
   if (o.firstIndex + o.count > MAX_DATASET_BETS) throw new GeneratorOptionsError(`a dataset holds at most ${MAX_DATASET_BETS} bets (unique 8-digit documents)`);
   if (!(winRate >= 0 && winRate <= 1)) throw new GeneratorOptionsError(`win rate ${winRate} is not between 0 and 1`);
   if (!(extraQuoteRate >= 0 && extraQuoteRate <= 1)) throw new GeneratorOptionsError(`extra quote rate ${extraQuoteRate} is not between 0 and 1`);
+  const invalidRate = o.invalidRate ?? 0;
+  if (!(invalidRate >= 0 && invalidRate <= 1)) throw new GeneratorOptionsError(`invalid rate ${invalidRate} is not between 0 and 1`);
+}
+
+/** `fields` spoiled the `kind` way; the row of `four fields` drops the number. */
+function spoiled(fields: BetFields, kind: InvalidKind): { fields: BetFields; cells: readonly string[] } {
+  const bad: BetFields =
+    kind === 'empty first name' ? { ...fields, firstName: '' }
+    : kind === 'document not all digits' ? { ...fields, document: `${fields.document.slice(0, 4)}X${fields.document.slice(5)}` }
+    : kind === 'not a calendar date' ? { ...fields, birthdate: `${fields.birthdate.slice(0, 4)}-02-30` }
+    : kind === 'number out of range' ? { ...fields, number: String(10_000 + Number(fields.number)) }
+    : fields;
+  const cells = [bad.firstName, bad.lastName, bad.document, bad.birthdate, bad.number];
+  return { fields: bad, cells: kind === 'four fields' ? cells.slice(0, 4) : cells };
 }
 
 /** The bets of one agency, in file order. Lazy: rows are made as they are read. */
@@ -97,6 +129,7 @@ export function* generateAgencyBets(o: AgencyBetsOptions): Generator<GeneratedBe
   checkOptions(o, winRate, extraQuoteRate);
   const rng = new Rng(o.seed, o.agency);
   const documents = new DocumentPermutation(o.seed);
+  const invalidRate = o.invalidRate ?? 0;
   const cell = (value: string): string => (rng.chance(extraQuoteRate) ? quoteAlways(value) : formatField(value));
   for (let i = 0; i < o.count; i++) {
     const fields: BetFields = {
@@ -106,6 +139,13 @@ export function* generateAgencyBets(o: AgencyBetsOptions): Generator<GeneratedBe
       birthdate: birthdateOf(rng),
       number: String(numberOf(rng, winRate)),
     };
+    // Drawn only when asked for, so that the valid sets keep their bytes.
+    if (invalidRate > 0 && rng.chance(invalidRate)) {
+      const invalid = rng.pick(INVALID_KINDS);
+      const bad = spoiled(fields, invalid);
+      yield { fields: bad.fields, row: bad.cells.map(cell).join(','), invalid };
+      continue;
+    }
     const row = `${cell(fields.firstName)},${cell(fields.lastName)},${cell(fields.document)},${cell(fields.birthdate)},${cell(fields.number)}`;
     yield { fields, row };
   }

@@ -2,12 +2,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CsvParser } from '../csv/csv-parser.js';
+import { betProblem, isWinningNumber } from './bet-rules.js';
+import { readCsvFile } from './csv.js';
 import {
   agencyEol,
   DEFAULT_SIZES,
   DatasetOptionsError,
-  expectedWinners,
   generateDataset,
   ManifestError,
   readManifest,
@@ -24,6 +24,35 @@ async function tempDir(): Promise<string> {
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
+
+interface FileSummary {
+  readonly agency: number;
+  readonly file: string;
+  bets: number;
+  readonly winners: string[];
+  /** Lines of the rows that csv-parse and the rules of a valid bet refuse. */
+  readonly invalidLines: number[];
+  readonly documents: string[];
+}
+
+/** What each agency file of `dir` holds, read with csv-parse and judged by the testbed's rules. */
+async function summarize(dir: string, manifest: DatasetManifest): Promise<FileSummary[]> {
+  const out: FileSummary[] = [];
+  for (const a of manifest.agencies) {
+    const s: FileSummary = { agency: a.agency, file: a.file, bets: 0, winners: [], invalidLines: [], documents: [] };
+    await readCsvFile(path.join(dir, a.file), (r) => {
+      if (r.kind !== 'row') throw new Error(`${a.file}:${r.line}: ${r.reason}`);
+      if (betProblem(r.fields) !== undefined) s.invalidLines.push(r.row);
+      else {
+        s.bets++;
+        s.documents.push(r.fields[2] as string);
+        if (isWinningNumber(r.fields[4] as string)) s.winners.push(r.fields[2] as string);
+      }
+    });
+    out.push(s);
+  }
+  return out;
+}
 
 async function generate(options: Omit<DatasetOptions, 'dir'>): Promise<{ dir: string; files: Map<string, Buffer> }> {
   const dir = await tempDir();
@@ -49,6 +78,8 @@ describe('generateDataset: the default set', () => {
     expect([...files.keys()]).toEqual(['agency-1.csv', 'agency-2.csv', 'agency-3.csv', 'agency-4.csv', 'agency-5.csv', 'manifest.json']);
     expect(manifest.totalBets).toBe(78_697);
     expect(manifest.agencies.map((a) => a.bets)).toEqual([...DEFAULT_SIZES]);
+    expect(manifest.agencies.map((a) => a.rows)).toEqual([...DEFAULT_SIZES]);
+    expect(manifest.agencies.map((a) => a.invalid)).toEqual(DEFAULT_SIZES.map(() => []));
     expect(manifest.agencies.map((a) => a.file)).toEqual(['agency-1.csv', 'agency-2.csv', 'agency-3.csv', 'agency-4.csv', 'agency-5.csv']);
     expect(manifest.eol).toBe('mixed');
   });
@@ -57,12 +88,12 @@ describe('generateDataset: the default set', () => {
     for (const a of manifest.agencies) expect(a.winners.length, a.file).toBeGreaterThan(0);
   });
 
-  it('manifest winners are exactly what CsvParser + validateBet find in the files, and every row is valid', async () => {
-    const found = await expectedWinners(dir);
+  it("manifest winners are exactly what csv-parse and the testbed's rules find in the files, and every row is valid", async () => {
+    const found = await summarize(dir, manifest);
     expect(found.map((f) => ({ agency: f.agency, file: f.file, bets: f.bets, winners: f.winners }))).toEqual(
       manifest.agencies.map((a) => ({ agency: a.agency, file: a.file, bets: a.bets, winners: a.winners })),
     );
-    expect(found.every((f) => f.invalid === 0)).toBe(true);
+    expect(found.flatMap((f) => f.invalidLines)).toEqual([]);
   });
 
   it('alternates CRLF and LF by agency', () => {
@@ -76,12 +107,8 @@ describe('generateDataset: the default set', () => {
     }
   });
 
-  it('has documents unique across the whole dataset, some with leading zeros', () => {
-    const docs: string[] = [];
-    for (const a of manifest.agencies) {
-      const p = new CsvParser();
-      for (const r of [...p.push(files.get(a.file)?.toString('utf8') ?? ''), ...p.end()]) if (r.kind === 'row') docs.push(r.fields[2] as string);
-    }
+  it('has documents unique across the whole dataset, some with leading zeros', async () => {
+    const docs = (await summarize(dir, manifest)).flatMap((f) => f.documents);
     expect(docs).toHaveLength(78_697);
     expect(new Set(docs).size).toBe(78_697);
     expect(docs.filter((d) => d.startsWith('0')).length).toBeGreaterThan(5_000);
@@ -135,7 +162,7 @@ describe('generateDataset: options', () => {
       expect(bytes.subarray(3).equals(plain.files.get(name) ?? Buffer.alloc(1))).toBe(true);
     }
     expect(bom.files.get('agency-2.csv')).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect((await expectedWinners(bom.dir)).map((f) => [f.bets, f.invalid])).toEqual(SMALL.map((n) => [n, 0]));
+    expect((await summarize(bom.dir, await readManifest(bom.dir))).map((f) => [f.bets, f.invalidLines.length])).toEqual(SMALL.map((n) => [n, 0]));
     expect((await readManifest(bom.dir)).bom).toBe(true);
   });
 
@@ -145,7 +172,7 @@ describe('generateDataset: options', () => {
     expect(m.agencies.map((a) => a.winners.length)).toEqual([30, 20]);
     const none = await generate({ sizes: [3000], winRate: 0 });
     expect((await readManifest(none.dir)).agencies[0]?.winners).toEqual([]);
-    expect((await expectedWinners(none.dir))[0]?.winners).toEqual([]);
+    expect((await summarize(none.dir, await readManifest(none.dir)))[0]?.winners).toEqual([]);
   });
 
   it('writes no agency file for zero agencies, and removes agency files left from a bigger set', async () => {
@@ -161,7 +188,7 @@ describe('generateDataset: options', () => {
 
   it('refuses bad options with DatasetOptionsError before writing anything', async () => {
     const dir = await tempDir();
-    const bad: Omit<DatasetOptions, 'dir'>[] = [{ sizes: [-1] }, { sizes: [1.5] }, { sizes: [60_000_000, 40_000_001] }, { seed: -1 }, { winRate: 1.5 }, { eol: 'cr' as 'lf' }];
+    const bad: Omit<DatasetOptions, 'dir'>[] = [{ sizes: [-1] }, { sizes: [1.5] }, { sizes: [60_000_000, 40_000_001] }, { seed: -1 }, { winRate: 1.5 }, { invalidRate: 2 }, { eol: 'cr' as 'lf' }];
     for (const options of bad) await expect(generateDataset({ dir, ...options }), JSON.stringify(options)).rejects.toThrow(DatasetOptionsError);
     expect(await readdir(dir)).toEqual([]);
   });
@@ -172,7 +199,7 @@ describe('readManifest', () => {
     const dir = await tempDir();
     const written = await generateDataset({ dir, seed: 3, sizes: [10, 20], eol: 'crlf', winRate: 0.1 });
     expect(await readManifest(dir)).toEqual(written);
-    expect(written).toMatchObject({ seed: 3, eol: 'crlf', bom: false, winRate: 0.1, totalBets: 30 });
+    expect(written).toMatchObject({ seed: 3, eol: 'crlf', bom: false, winRate: 0.1, invalidRate: 0, totalBets: 30 });
   });
 
   it('throws ManifestError for a missing or broken manifest', async () => {
@@ -185,18 +212,19 @@ describe('readManifest', () => {
   });
 });
 
-describe('expectedWinners', () => {
-  it('counts invalid rows and finds winners in hand-written files', async () => {
-    const dir = await tempDir();
-    await writeFile(
-      path.join(dir, 'agency-2.csv'),
-      '\uFEFFAna,"Pérez, Jr.",00412345,2000-02-29,7574\r\nbad,row\nJosé,Núñez,1,2023-02-29,7574\n"Zoë",Müller,"00000007",1990-01-01,"7574"',
-    );
-    await writeFile(path.join(dir, 'agency-10.csv'), 'A,B,3,1990-01-01,1\n');
-    await writeFile(path.join(dir, 'other.csv'), 'A,B,4,1990-01-01,7574\n');
-    expect(await expectedWinners(dir)).toEqual([
-      { agency: 2, file: 'agency-2.csv', bets: 2, invalid: 2, winners: ['00412345', '00000007'] },
-      { agency: 10, file: 'agency-10.csv', bets: 1, invalid: 0, winners: [] },
-    ]);
+describe('rows made invalid on purpose', () => {
+  it('are listed in the manifest with their line and reason, exactly the rows the rules refuse; winners and bets count only valid rows', async () => {
+    const { dir } = await generate({ seed: 5, sizes: [3000, 2000], invalidRate: 0.05, winRate: 0.01 });
+    const manifest = await readManifest(dir);
+    const found = await summarize(dir, manifest);
+    for (const [i, a] of manifest.agencies.entries()) {
+      const f = found[i] as FileSummary;
+      expect(a.invalid.length, a.file).toBeGreaterThan(50);
+      expect(a.invalid.map((r) => r.line), a.file).toEqual(f.invalidLines);
+      expect(a.bets + a.invalid.length).toBe(a.rows);
+      expect([a.bets, a.winners], a.file).toEqual([f.bets, f.winners]);
+    }
+    expect(manifest.totalBets).toBe(found.reduce((n, f) => n + f.bets, 0));
+    expect(manifest.invalidRate).toBe(0.05);
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CsvParser } from '../csv/csv-parser.js';
-import { WINNING_NUMBER } from '../domain/bet.js';
-import { checkBirthdate, validateBet } from '../domain/validation.js';
-import { birthdateOf, generateAgencyBets, GeneratorOptionsError, numberOf, QUOTED_LAST_NAMES, quoteAlways, type GeneratedBet } from './generator.js';
+import { betProblem, WINNING_NUMBER } from './bet-rules.js';
+import { csvRecords, quoteAlways } from './csv.js';
+import { birthdateOf, generateAgencyBets, GeneratorOptionsError, INVALID_KINDS, numberOf, QUOTED_LAST_NAMES, type GeneratedBet } from './generator.js';
 import { DocumentPermutation, Rng } from './rng.js';
 
 const take = (rng: Rng, n: number): number[] => Array.from({ length: n }, () => rng.u32());
@@ -72,8 +71,7 @@ describe('numbers and birthdates', () => {
     for (let i = 0; i < 200_000; i++) seen.add(numberOf(rng, 0));
     expect(seen.has(WINNING_NUMBER)).toBe(false);
     expect(seen.size).toBe(9_999);
-    expect(Math.min(...seen)).toBe(0);
-    expect(Math.max(...seen)).toBe(9_999);
+    expect(seen.has(0) && seen.has(9_999) && !seen.has(10_000) && !seen.has(-1)).toBe(true);
   });
 
   it('draws 7574 at about the win rate', () => {
@@ -90,7 +88,8 @@ describe('numbers and birthdates', () => {
     const years = new Set<string>();
     for (let i = 0; i < 50_000; i++) {
       const d = birthdateOf(rng);
-      if (checkBirthdate(d) !== undefined) expect(checkBirthdate(d)).toBeUndefined();
+      const problem = betProblem(['A', 'B', '1', d, '1']);
+      if (problem !== undefined) expect(problem).toBeUndefined();
       years.add(d.slice(0, 4));
     }
     expect([...years].sort()[0]).toBe('1930');
@@ -101,22 +100,46 @@ describe('numbers and birthdates', () => {
 describe('generateAgencyBets', () => {
   const sample = bets({ seed: 11, agency: 2, firstIndex: 1000, count: 20_000 });
 
-  it('writes rows that CsvParser reads back to exactly the generated fields', () => {
-    const parser = new CsvParser();
-    const records = [...parser.push(sample.map((b) => b.row + '\n').join('')), ...parser.end()];
+  it('writes rows that csv-parse reads back to exactly the generated fields', async () => {
+    const records = await csvRecords(sample.map((b) => b.row + '\n').join(''));
     expect(records).toHaveLength(sample.length);
     records.forEach((r, i) => {
       const f = sample[i]?.fields;
       const want = f && [f.firstName, f.lastName, f.document, f.birthdate, f.number];
-      if (r.kind !== 'row' || JSON.stringify(r.fields) !== JSON.stringify(want)) expect(r).toEqual({ kind: 'row', line: i + 1, fields: want });
+      if (r.kind !== 'row' || JSON.stringify(r.fields) !== JSON.stringify(want)) expect(r).toEqual({ kind: 'row', row: i + 1, fields: want });
     });
   });
 
-  it('makes bets that pass validateBet', () => {
+  it("makes bets that pass the testbed's rules of a valid bet, and none invalid unless asked", () => {
     for (const b of sample) {
-      const v = validateBet(2, b.fields);
-      if (!v.ok) expect(v).toEqual({ ok: true });
+      const problem = betProblem([b.fields.firstName, b.fields.lastName, b.fields.document, b.fields.birthdate, b.fields.number]);
+      if (problem !== undefined) expect(problem).toBeUndefined();
     }
+    expect(sample.filter((b) => b.invalid !== undefined)).toEqual([]);
+  });
+
+  it('spoils rows on purpose at the invalid rate, each breaking the rule it names, the same rows for the same seed', async () => {
+    const mixed = bets({ seed: 11, agency: 2, firstIndex: 1000, count: 5000, invalidRate: 0.1 });
+    const invalid = mixed.filter((b) => b.invalid !== undefined);
+    expect(invalid.length).toBeGreaterThan(400);
+    expect(invalid.length).toBeLessThan(600);
+    expect(new Set(invalid.map((b) => b.invalid))).toEqual(new Set(INVALID_KINDS));
+    const expectedProblem: Record<(typeof INVALID_KINDS)[number], RegExp> = {
+      'empty first name': /first name is empty/,
+      'document not all digits': /not all digits/,
+      'not a calendar date': /not a calendar date/,
+      'number out of range': /not an integer from 0 to 9999/,
+      'four fields': /4 fields/,
+    };
+    let i = 0;
+    for (const r of await csvRecords(mixed.map((b) => b.row + '\r\n').join(''))) {
+      const b = mixed[i++] as GeneratedBet;
+      if (r.kind !== 'row') throw new Error(`row ${i} did not parse`);
+      const problem = betProblem(r.fields) ?? '';
+      if (b.invalid === undefined ? problem !== '' : !expectedProblem[b.invalid].test(problem)) expect({ row: b.row, problem }).toEqual({ row: b.row, kind: b.invalid });
+    }
+    expect(i).toBe(5000);
+    expect(bets({ seed: 11, agency: 2, firstIndex: 1000, count: 5000, invalidRate: 0.1 })).toEqual(mixed);
   });
 
   it('has accented names, names that need quoting, and fields quoted without need', () => {
@@ -157,7 +180,7 @@ describe('generateAgencyBets', () => {
 
   it('refuses bad options with GeneratorOptionsError', () => {
     const base = { seed: 1, agency: 1, firstIndex: 0, count: 1 };
-    for (const bad of [{ seed: -1 }, { seed: 2 ** 32 }, { seed: 1.5 }, { agency: 0 }, { count: -1 }, { firstIndex: 1.5 }, { winRate: 2 }, { winRate: Number.NaN }, { firstIndex: 99_999_999, count: 2 }]) {
+    for (const bad of [{ seed: -1 }, { seed: 2 ** 32 }, { seed: 1.5 }, { agency: 0 }, { count: -1 }, { firstIndex: 1.5 }, { winRate: 2 }, { winRate: Number.NaN }, { invalidRate: -0.1 }, { firstIndex: 99_999_999, count: 2 }]) {
       expect(() => bets({ ...base, ...bad }), JSON.stringify(bad)).toThrow(GeneratorOptionsError);
     }
   });

@@ -68,9 +68,22 @@ describe('main', () => {
     expect((await readdir(dir)).sort()).toEqual(['agency-1.csv', 'agency-2.csv', 'manifest.json']);
     const text = io.out.join('');
     expect(text).toContain('2 agencies, 60 bets');
-    expect(text).toMatch(/^\s+1\s+agency-1\.csv\s+40\s+crlf\s+40$/m);
-    expect(text).toMatch(/^\s+2\s+agency-2\.csv\s+20\s+lf\s+20$/m);
+    expect(text).toMatch(/^\s+1\s+agency-1\.csv\s+40\s+crlf\s+40\s+0$/m);
+    expect(text).toMatch(/^\s+2\s+agency-2\.csv\s+20\s+lf\s+20\s+0$/m);
     expect(text).toContain('total winners: 60');
+  });
+
+  it('makes rows invalid on purpose with --invalid-rate, and counts them per agency', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'dataset-cli-'));
+    dirs.push(dir);
+    const io = captureOutput();
+    expect(await main(['--out', dir, '--sizes', '200', '--invalid-rate', '1', '--json'])).toBe(0);
+    const manifest = JSON.parse(io.out.join(''));
+    expect(manifest).toMatchObject({ totalBets: 0, invalidRate: 1, agencies: [{ agency: 1, bets: 0, rows: 200 }] });
+    expect(manifest.agencies[0].invalid).toHaveLength(200);
+    expect(manifest.agencies[0].invalid[0]).toEqual({ line: 1, reason: expect.any(String) });
+    expect(await main(['--out', dir, '--invalid-rate', '2'])).toBe(2);
+    expect(io.err.join('')).toMatch(/--invalid-rate 2 is not a number from 0 to 1/);
   });
 
   it('prints the manifest as JSON with --json', async () => {

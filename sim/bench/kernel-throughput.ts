@@ -11,7 +11,7 @@
  * Each is the median of `--runs` runs (default 5), with its ratio to the floor measured in the
  * same run.   npx tsx sim/bench/kernel-throughput.ts [--runs 5] [--events 200000]
  */
-import { fmt, median } from '../../system/bench/stats.js';
+import { fmt, median } from '../../testbed/stats/stats.js';
 import { Simulation } from '../kernel/simulation.js';
 import { TestOwner } from '../kernel/testing-owner.js';
 import { runWorkload } from '../testing/workload.js';

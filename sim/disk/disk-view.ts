@@ -76,6 +76,10 @@ export class DiskView implements Disk {
     return this.volume.file(p) !== undefined || this.volume.isDir(p);
   }
 
+  isDirectory(path: string): boolean {
+    return this.volume.isDir(posix.normalize(path));
+  }
+
   readStream(path: string, options: ReadStreamOptions = {}): FileReadStream {
     return new SimReadStream(this, posix.normalize(path), options, this.rng);
   }

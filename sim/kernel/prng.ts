@@ -1,10 +1,10 @@
 /**
- * The simulator's seeded randomness: the dataset's sfc32 generator (system/dataset/rng.ts), one
+ * The simulator's seeded randomness: the dataset's sfc32 generator (testbed/dataset/rng.ts), one
  * stream per label. Streams are derived by label from a seed, not by drawing from a parent, so
  * the network's draws never shift the fault schedule's, and a shrunk schedule keeps the other
  * streams as they were.
  */
-import { Rng } from '../../system/dataset/rng.js';
+import { Rng } from '../../testbed/dataset/rng.js';
 
 /** FNV-1a of a label, to mix into a seed. */
 function labelHash(label: string): number {

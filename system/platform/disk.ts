@@ -71,4 +71,6 @@ export interface Disk {
   readStream(path: string, options?: ReadStreamOptions): FileReadStream;
   /** Synchronous, like existsSync: the client decides on its source before anything else. */
   exists(path: string): boolean;
+  /** Synchronous, like statSync(path).isDirectory(); false for a missing path. */
+  isDirectory(path: string): boolean;
 }

@@ -2,7 +2,7 @@
  * The production Disk: node:fs. A DiskFile is fs/promises' FileHandle itself and a read stream
  * is fs.createReadStream's, so behaviour is exactly what the callers had with fs directly.
  */
-import { constants, createReadStream, existsSync } from 'node:fs';
+import { constants, createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdir, open, stat, truncate } from 'node:fs/promises';
 import type { Disk, DiskFile, FileReadStream, OpenFlags } from './disk.js';
 
@@ -41,4 +41,5 @@ export const nodeDisk: Disk = {
     return createReadStream(path, options);
   },
   exists: (path) => existsSync(path),
+  isDirectory: (path) => statSync(path, { throwIfNoEntry: false })?.isDirectory() === true,
 };

@@ -1,9 +1,11 @@
 /**
  * The production Network: node:net. A ByteStream is the net.Socket itself (with Nagle off, as
  * the transport always set it), so behaviour is exactly what the transport had with net directly.
+ * Names are looked up through c-ares, cancelled with the connect's signal (node-lookup.ts).
  */
 import net from 'node:net';
 import type { ByteStream, Listener, ListenOptions, Network } from './network.js';
+import { cancellableLookup } from './node-lookup.js';
 
 class NodeListener implements Listener {
   constructor(private readonly server: net.Server) {}
@@ -42,7 +44,7 @@ export const nodeNetwork: Network = {
   connect(host: string, port: number, signal?: AbortSignal): Promise<ByteStream> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const socket = net.connect({ host, port });
+      const socket = net.connect({ host, port, lookup: cancellableLookup(signal) });
       const onAbort = () => {
         socket.destroy();
         reject(signal?.reason);

@@ -13,10 +13,9 @@
  *   knows them. Its writes go one at a time, in the order asked (each appended and synced before
  *   the next starts), and an agency counts as done only once its line is durable.
  */
-import { constants, mkdirSync } from 'node:fs';
-import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log/logger.js';
+import type { Disk, DiskFile } from '../platform/disk.js';
 import { CommitLog } from './commit-log.js';
 import { rowAgency, scanLines } from './stored-file.js';
 
@@ -49,9 +48,10 @@ export class BetStore {
 
   private constructor(
     readonly path: string,
-    private readonly data: FileHandle,
+    private readonly disk: Disk,
+    private readonly data: DiskFile,
     private readonly commit: CommitLog,
-    private readonly doneJournal: FileHandle,
+    private readonly doneJournal: DiskFile,
     private committedLength: number,
     private readonly counts: Map<number, number>,
     private readonly done: Set<number>,
@@ -59,22 +59,24 @@ export class BetStore {
     private readonly log: Logger,
   ) {}
 
-  static async open(path: string, log: Logger): Promise<BetStore> {
-    mkdirSync(dirname(path), { recursive: true });
+  /** Opens (creating) the store's files on `disk` and repairs them; see the file comment. */
+  static async open(path: string, log: Logger, disk: Disk): Promise<BetStore> {
     const opened: { close(): Promise<void> }[] = [];
     try {
-      const data = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o644);
+      await disk.mkdir(dirname(path));
+      const data = await disk.open(path, { access: 'write', append: true, create: true, dsync: true }, 0o644);
       opened.push(data);
-      const { log: commit, lengths } = await CommitLog.open(`${path}.commit`);
+      const { log: commit, lengths } = await CommitLog.open(`${path}.commit`, disk);
       opened.push(commit);
-      const doneJournal = await open(`${path}.done`, 'a+');
+      // fs's 'a+': reads from the start, writes at the end
+      const doneJournal = await disk.open(`${path}.done`, { access: 'readwrite', append: true, create: true });
       opened.push(doneJournal);
-      await syncDirectory(dirname(path));
+      await disk.syncDirectory(dirname(path));
 
-      const length = await BetStore.repair(path, commit, lengths, log);
+      const length = await BetStore.repair(disk, path, commit, lengths, log);
       const counts = new Map<number, number>();
       let malformed = 0;
-      await scanLines(path, length, (buf, start, end) => {
+      await scanLines(disk, path, length, (buf, start, end) => {
         const agency = rowAgency(buf, start, end);
         if (Number.isNaN(agency)) malformed++;
         else counts.set(agency, (counts.get(agency) ?? 0) + 1);
@@ -83,7 +85,7 @@ export class BetStore {
       const { done, draw } = await readDoneJournal(doneJournal);
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       log.info('abrir_almacenamiento', 'success', { path, bets: total, agencies: counts.size, done: done.size });
-      return new BetStore(path, data, commit, doneJournal, length, counts, done, draw, log);
+      return new BetStore(path, disk, data, commit, doneJournal, length, counts, done, draw, log);
     } catch (err) {
       await Promise.allSettled(opened.map((fh) => fh.close()));
       throw err instanceof StorageError ? err : new StorageError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
@@ -91,8 +93,8 @@ export class BetStore {
   }
 
   /** Cuts whatever is past the committed length and returns the length kept. */
-  private static async repair(path: string, commit: CommitLog, lengths: readonly (number | undefined)[], log: Logger): Promise<number> {
-    const size = (await stat(path)).size;
+  private static async repair(disk: Disk, path: string, commit: CommitLog, lengths: readonly (number | undefined)[], log: Logger): Promise<number> {
+    const size = (await disk.stat(path)).size;
     const chosen = CommitLog.choose(lengths, size);
     let keep: number;
     if (chosen) {
@@ -100,13 +102,13 @@ export class BetStore {
       commit.settle(chosen.slot);
     } else {
       // No usable record: keep every complete line.
-      keep = await scanLines(path, size, () => {});
+      keep = await scanLines(disk, path, size, () => {});
       if (lengths.some((l) => l !== undefined)) {
         log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: lengths.reduce<number>((max, l) => Math.max(max, l ?? 0), 0), size });
       }
     }
     if (keep < size) {
-      await truncate(path, keep);
+      await disk.truncate(path, keep);
       log.warn('reparar_almacenamiento', 'success', { path, removed_bytes: size - keep, kept_bytes: keep });
     }
     if (!chosen || keep < size) await commit.reset(keep);
@@ -242,7 +244,7 @@ export class BetStore {
 
   /** Streams the committed rows; see scanLines. */
   scan(onLine: (buf: Buffer, start: number, end: number) => void): Promise<number> {
-    return scanLines(this.path, this.committedLength, onLine);
+    return scanLines(this.disk, this.path, this.committedLength, onLine);
   }
 
   /** Waits for queued batches, then closes every file, logging each close. */
@@ -283,7 +285,7 @@ export interface RecordedDraw {
 
 const DRAW_LINE = /^draw (\d+) (\d+)$/;
 
-async function readDoneJournal(fh: FileHandle): Promise<{ done: Set<number>; draw: RecordedDraw | undefined }> {
+async function readDoneJournal(fh: DiskFile): Promise<{ done: Set<number>; draw: RecordedDraw | undefined }> {
   const bytes = await fh.readFile();
   // A torn last line (no LF) was never acknowledged as durable: cut it so the next append starts clean.
   const keep = bytes.lastIndexOf(0x0a) + 1;
@@ -296,13 +298,4 @@ async function readDoneJournal(fh: FileHandle): Promise<{ done: Set<number>; dra
     if (d) draw = { bets: Number(d[1]), winners: Number(d[2]) };
   }
   return { done, draw };
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
 }

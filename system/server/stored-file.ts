@@ -4,7 +4,7 @@
  * (`agency,first_name,last_name,document,birthdate,number`), so agency, document, birthdate and
  * number are never quoted and a row is exactly one line (names hold no line breaks).
  */
-import { createReadStream } from 'node:fs';
+import type { Disk } from '../platform/disk.js';
 
 const LF = 0x0a;
 const COMMA = 0x2c;
@@ -16,14 +16,15 @@ const SCAN_CHUNK = 256 * 1024;
  * Returns the offset just past the last LF (a tail without LF is not reported).
  */
 export async function scanLines(
+  disk: Disk,
   path: string,
   length: number,
   onLine: (buf: Buffer, start: number, end: number) => void,
 ): Promise<number> {
   if (length === 0) return 0;
   let carry: Buffer | undefined;
-  const stream = createReadStream(path, { start: 0, end: length - 1, highWaterMark: SCAN_CHUNK });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  const stream = disk.readStream(path, { start: 0, end: length - 1, highWaterMark: SCAN_CHUNK });
+  for await (const chunk of stream) {
     const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
     let start = 0;
     for (let nl = buf.indexOf(LF, start); nl !== -1; nl = buf.indexOf(LF, start)) {

@@ -105,7 +105,7 @@ export const diskContract: readonly ContractCase[] = [
     },
   },
   {
-    name: 'mkdir makes parents; exists sees files and directories; syncDirectory syncs a directory and refuses a missing one',
+    name: 'mkdir makes parents; exists sees files and directories, isDirectory only directories; syncDirectory syncs a directory and refuses a missing one',
     async run({ disk }, { dir }) {
       await disk.mkdir(`${dir}/out/deep`);
       await disk.mkdir(`${dir}/out/deep`);
@@ -114,6 +114,7 @@ export const diskContract: readonly ContractCase[] = [
       const fh = await disk.open(`${dir}/out/deep/x`, { access: 'write', create: true });
       await fh.close();
       assert.equal(disk.exists(`${dir}/out/deep/x`), true);
+      assert.deepEqual([disk.isDirectory(`${dir}/out/deep`), disk.isDirectory(`${dir}/out/deep/x`), disk.isDirectory(`${dir}/out/none`)], [true, false, false]);
       await disk.syncDirectory(`${dir}/out/deep`);
       await assert.rejects(disk.syncDirectory(`${dir}/nowhere`), code('ENOENT'));
     },

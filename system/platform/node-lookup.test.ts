@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import dns from 'node:dns';
 import type { LookupAddress } from 'node:dns';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cancellableLookup } from './lookup.js';
+import { cancellableLookup } from './node-lookup.js';
 
 /** A DNS server on loopback that reads every query and never answers (an upstream that is gone). */
 let silent: dgram.Socket;

@@ -16,23 +16,12 @@ import type { Prng } from '../kernel/prng.js';
 import type { Simulation } from '../kernel/simulation.js';
 import { errnoError } from '../errno.js';
 import type { SimProcess } from '../process/sim-process.js';
+import { type Fabric, type LinkState, type NetworkConfig, SimHost } from './fabric.js';
 import { SimListener } from './sim-listener.js';
 import { SimSocket } from './sim-socket.js';
 import { Wire } from './wire.js';
 
-export interface NetworkConfig {
-  /** One-way latency of every segment. */
-  readonly latencyMs: number;
-  /** Extra latency, uniform in [0, jitterMs). */
-  readonly jitterMs: number;
-  /** Bytes a sender may have unread at the receiver before its writes wait (TCP's window). */
-  readonly windowBytes: number;
-  /** Largest chunk a read delivers (Node reads 64 KiB at most). */
-  readonly maxChunk: number;
-  /** Share of reads that deliver 1 … 16 bytes, and of reads of a uniform random size. */
-  readonly tinyReads: number;
-  readonly randomReads: number;
-}
+export { type LinkState, type NetworkConfig, SimHost } from './fabric.js';
 
 export const DEFAULT_NETWORK: NetworkConfig = {
   latencyMs: 0.2,
@@ -43,25 +32,7 @@ export const DEFAULT_NETWORK: NetworkConfig = {
   randomReads: 0.3,
 };
 
-export type LinkState = 'ok' | 'stall' | 'cut';
-
-export class SimHost {
-  up = true;
-  /** Wires whose next segment waits for this host to come back. */
-  readonly waitingWires = new Set<Wire>();
-  private nextPort = 32768;
-
-  constructor(
-    readonly name: string,
-    readonly ip: string,
-  ) {}
-
-  ephemeralPort(): number {
-    return this.nextPort++;
-  }
-}
-
-export class SimNetwork {
+export class SimNetwork implements Fabric {
   readonly config: NetworkConfig;
   readonly blockedWires = new Set<Wire>();
   private readonly hosts = new Map<string, SimHost>();

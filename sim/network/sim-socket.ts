@@ -15,8 +15,8 @@ import type { ByteStream } from '../../system/platform/network.js';
 import { errnoError, streamError } from '../errno.js';
 import type { SimProcess } from '../process/sim-process.js';
 import type { Release } from '../process/sim-process.js';
-import type { SimHost, SimNetwork } from './sim-network.js';
-import type { Segment, Wire } from './wire.js';
+import type { Endpoint, Fabric, Segment, SimHost } from './fabric.js';
+import type { Wire } from './wire.js';
 
 /** What Node's socket reads ahead into its own buffer (readableHighWaterMark). */
 const NODE_READ_BUFFER = 16 * 1024;
@@ -31,7 +31,7 @@ interface QueuedWrite {
   readonly callback: ((err?: Error | null) => void) | undefined;
 }
 
-export class SimSocket extends EventEmitter implements ByteStream {
+export class SimSocket extends EventEmitter implements ByteStream, Endpoint {
   /** The wire towards the peer (set when the connection is made). */
   out!: Wire;
   peer!: SimSocket;
@@ -63,7 +63,7 @@ export class SimSocket extends EventEmitter implements ByteStream {
   private closeNotified = false;
 
   constructor(
-    readonly net: SimNetwork,
+    readonly net: Fabric,
     readonly host: SimHost,
     public proc: SimProcess | undefined,
     readonly label: string,

@@ -5,31 +5,25 @@
  * segments arrive, still in order, as TCP's retransmissions would bring them.
  */
 import type { SimEvent } from '../kernel/simulation.js';
-import type { SimNetwork } from './sim-network.js';
-import type { SimSocket } from './sim-socket.js';
+import type { BlockedLink, Endpoint, Fabric, Segment } from './fabric.js';
 
-export type Segment =
-  | { readonly kind: 'syn' }
-  | { readonly kind: 'synack' }
-  | { readonly kind: 'data'; readonly bytes: Buffer }
-  | { readonly kind: 'fin' }
-  | { readonly kind: 'rst' };
+export type { Segment } from './fabric.js';
 
 interface Queued {
   readonly segment: Segment;
   arriveAt: number;
 }
 
-export class Wire {
+export class Wire implements BlockedLink {
   private readonly queue: Queued[] = [];
   private lastArrival = 0;
   private pending: SimEvent | undefined;
   private blocked = false;
 
   constructor(
-    private readonly net: SimNetwork,
-    readonly from: SimSocket,
-    readonly to: SimSocket,
+    private readonly net: Fabric,
+    readonly from: Endpoint,
+    readonly to: Endpoint,
   ) {}
 
   get inFlight(): number {

@@ -25,7 +25,7 @@ export interface RunCheckInput {
 }
 
 /** The timeline's course log lines and container exits as the checker's plain events, in arrival order. */
-export function logRecords(timeline: Timeline): RunEvent[] {
+export function logRecords(timeline: Pick<Timeline, 'entries'>): RunEvent[] {
   const out: RunEvent[] = [];
   for (const e of timeline.entries) {
     if (e.kind === 'log' && e.event) out.push({ source: e.source, action: e.event.action, result: e.event.result, details: e.event.details });

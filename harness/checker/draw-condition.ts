@@ -10,17 +10,38 @@
  * with no such end before it, two `sorteo`, or recovered totals that differ stay red.
  */
 import type { CheckedCondition } from './check-result.js';
-import { isProcessEnd, type RunEvent, select } from './run-events.js';
+import { isLogRecord, isProcessEnd, type RunEvent, select } from './run-events.js';
+
+/**
+ * The first line where the server says that every agency it expects is done: a notice
+ * (`notificacion_recibida … agencias_listas: 5/5`, its own count: the lottery may expect more
+ * agencies than the checked clients), or a restarted server that found them all in its journal
+ * (`abrir_almacenamiento … done: 5`, then `servidor_escuchando … agencias_esperadas: 5`): a life
+ * killed after the last done record reached the disk but before its notice was logged leaves
+ * only that.
+ */
+function everyAgencyDone(events: readonly RunEvent[]): { readonly at: number } | undefined {
+  let doneAtOpen: number | undefined;
+  for (let at = 0; at < events.length; at++) {
+    const e = events[at] as RunEvent;
+    if (!isLogRecord(e) || e.source !== 'server' || e.result !== 'success') continue;
+    if (e.action === 'notificacion_recibida') {
+      const [ready, expected] = (e.details.agencias_listas ?? '').split('/');
+      if (ready !== undefined && ready !== '' && ready === expected) return { at };
+    } else if (e.action === 'abrir_almacenamiento') {
+      doneAtOpen = Number(e.details.done);
+    } else if (e.action === 'servidor_escuchando' && doneAtOpen !== undefined && doneAtOpen > 0 && doneAtOpen === Number(e.details.agencias_esperadas)) {
+      return { at };
+    }
+  }
+  return undefined;
+}
 
 export function drawCondition(events: readonly RunEvent[], storedRows: number, agencies: number): CheckedCondition {
   const draws = select(events, 'server', 'sorteo', 'success');
   const recovered = select(events, 'server', 'sorteo_recuperado', 'success');
   const failed = select(events, 'server', 'sorteo', 'fail');
-  // The server's own count (`agencias_listas: 5/5`): the lottery may expect more agencies than the checked clients.
-  const lastDone = select(events, 'server', 'notificacion_recibida', 'success').find(({ e }) => {
-    const [ready, expected] = (e.details.agencias_listas ?? '').split('/');
-    return ready !== undefined && ready !== '' && ready === expected;
-  });
+  const lastDone = everyAgencyDone(events);
   const problems: string[] = [];
   let drawn = draws[0];
   let seen = `${draws.length} draw(s)`;

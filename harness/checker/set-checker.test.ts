@@ -156,6 +156,27 @@ describe('a draw recorded but never logged as sorteo (its server life killed in 
   });
 });
 
+describe('what a restarted process says counts as well', () => {
+  it("a client's reanudar (the count the server holds) acknowledges those bets: killed before its last answer, it has nothing left to send", async () => {
+    const e = events({ client1: 2, client2: 2 });
+    const resumed = [...e.slice(0, 2), event('client1', 'reanudar', { agencia: '1', apuestas_guardadas: '4' }, 'in_progress'), ...e.slice(2)];
+    const result = await check([...ROWS_1, ...ROWS_2], resumed);
+    expect(result.valid, describeCheck(result)).toBe(true);
+    expect(result.acknowledged).toBe(6);
+    // And what the server said it held must be there: otherwise those bets are lost.
+    expect(set(await check([...ROWS_1.slice(0, 3), ...ROWS_2], resumed), 'lost')).toMatchObject({ count: 1 });
+  });
+
+  it('a restarted server that found every agency done in its journal (abrir_almacenamiento done: N, agencias_esperadas: N) is a done notice', async () => {
+    const e = events({ client1: 4, client2: 2 }).filter((r) => r.action !== 'notificacion_recibida');
+    const open = (done: string) => [event('server', 'abrir_almacenamiento', { bets: '6', agencies: '2', done }), event('server', 'servidor_escuchando', { agencias_esperadas: '2' })];
+    const draw = e.pop() as LogRecord;
+    expect((await check([...ROWS_1, ...ROWS_2], [...e, ...open('2'), draw])).valid).toBe(true);
+    expect((await check([...ROWS_1, ...ROWS_2], [...e, ...open('1'), draw])).conditions[2]).toMatchObject({ ok: false, detail: 'no notice that every agency was done' });
+    expect((await check([...ROWS_1, ...ROWS_2], [...e, draw, ...open('2')])).conditions[2]).toMatchObject({ ok: false, detail: 'the draw ran before every agency was done' });
+  });
+});
+
 describe('checkRun: the checker fed from a run (dataset, timeline, bets.csv)', () => {
   let dir: string;
   beforeEach(() => {

@@ -1,7 +1,7 @@
 /**
  * The exactly-once checker, after Jepsen's set checker. It reads a finished run from the outside:
  * what each client logged as acknowledged (`apuestas_enviadas … enviadas: N`, the absolute count
- * of its bets the server confirmed), the agency files (everything that could have been sent),
+ * of its bets the server confirmed, or `reanudar … apuestas_guardadas: N` after a reconnect), the agency files (everything that could have been sent),
  * bets.csv (everything stored), the server's draw lines and the winners each client reported.
  *
  *   lost        acknowledged but not stored          must be empty
@@ -78,12 +78,17 @@ function add(set: Multiset, key: BetKey, n = 1): void {
   set.set(key, (set.get(key) ?? 0) + n);
 }
 
-/** How many bets the client `service` saw acknowledged: the largest `enviadas` it logged (across restarts). */
+/**
+ * How many bets the client `service` saw acknowledged, across its restarts: the largest count
+ * the server confirmed to it, as an answer to a batch (`apuestas_enviadas … enviadas: N`) or,
+ * after a reconnect, as the count the server holds (`reanudar … apuestas_guardadas: N`: a client
+ * killed after its last batch was stored but before the answer learns it only that way).
+ */
 export function acknowledgedCount(events: readonly RunEvent[], service: string): number {
   let max = 0;
   for (const e of events) {
-    if (!isLogRecord(e) || e.source !== service || e.action !== 'apuestas_enviadas' || e.result !== 'success') continue;
-    const n = Number(e.details.enviadas);
+    if (!isLogRecord(e) || e.source !== service) continue;
+    const n = e.action === 'apuestas_enviadas' && e.result === 'success' ? Number(e.details.enviadas) : e.action === 'reanudar' ? Number(e.details.apuestas_guardadas) : NaN;
     if (Number.isFinite(n) && n > max) max = n;
   }
   return max;

@@ -37,8 +37,10 @@ export class SimListener implements Listener, ProcessResource {
       this.settle();
     };
     this.sim.schedule(0, 'net.accept', () => {
+      // Reset while it waited in the backlog: gone. The listener closed meanwhile: reset.
+      if (socket.destroyed) return;
       if (this.closing) {
-        socket.destroy();
+        socket.refuse();
         return;
       }
       socket.open();

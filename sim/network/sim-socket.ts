@@ -161,6 +161,15 @@ export class SimSocket extends EventEmitter implements ByteStream, Endpoint {
     }
   }
 
+  /** A connection in the backlog of a listener that closed: the OS resets it (no program held it). */
+  refuse(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.destroyed = true;
+    this.out.send({ kind: 'rst' });
+    this.notifyClosed();
+  }
+
   /** The peer's program read `n` of our bytes: the window has room again. */
   acked(n: number): void {
     this.unacked -= n;
@@ -293,8 +302,10 @@ export class SimSocket extends EventEmitter implements ByteStream, Endpoint {
     if (this.state === 'connecting') {
       this.state = 'closed';
       this.destroyed = true;
-      // The connect's callback releases the socket, once the program has heard.
-      this.onConnected?.(errnoError('ECONNREFUSED', 'connect', `${this.remoteAddress}:${this.remotePort}`));
+      // The connect's callback releases the socket, once the program has heard; a connection
+      // waiting in a listener's backlog is simply gone (no program ever held it).
+      if (this.onConnected) this.onConnected(errnoError('ECONNREFUSED', 'connect', `${this.remoteAddress}:${this.remotePort}`));
+      else this.notifyClosed();
       return;
     }
     const err = errnoError('ECONNRESET', 'read');

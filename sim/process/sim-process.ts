@@ -71,6 +71,10 @@ export class SimProcess implements Owner {
   private exitCheckPending = false;
   private exitCode: number | undefined;
   private platformOf: Platform | undefined;
+  /** Called once, at the instant it dies (before anything else runs), with how it ended. */
+  onExit: ((exit: ProcessExit) => void) | undefined;
+  /** Called with each line it writes while alive. */
+  onOutput: ((line: string) => void) | undefined;
 
   constructor(
     readonly sim: Simulation,
@@ -140,6 +144,7 @@ export class SimProcess implements Owner {
     if (this.state === 'dead') return;
     this.output.push(line);
     this.sim.note(this.id, 'out', line);
+    this.onOutput?.(line);
   }
 
   /** A handle that keeps the process alive (Node's ref'd handle or pending request). */
@@ -216,6 +221,7 @@ export class SimProcess implements Owner {
     this.resources.clear();
     this.exitInfo = { reason, code, signal, atMs: this.sim.now, ...(error === undefined ? {} : { error }) };
     this.sim.note(this.id, 'exit', `${reason} code=${code} signal=${signal}`);
+    this.onExit?.(this.exitInfo);
     this.settleExit(this.exitInfo);
   }
 }

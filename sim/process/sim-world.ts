@@ -20,7 +20,7 @@ import { SimClock } from '../clock/sim-clock.js';
 import { DiskView } from '../disk/disk-view.js';
 import { SimVolume, type VolumeConfig } from '../disk/sim-volume.js';
 import { type NetworkConfig, type SimHost, SimNetwork } from '../network/sim-network.js';
-import { type Program, type Signal, SimProcess } from './sim-process.js';
+import { type ProcessExit, type Program, type Signal, SimProcess } from './sim-process.js';
 
 export interface WorldOptions {
   readonly seed: number;
@@ -45,6 +45,10 @@ export class SimWorld {
   readonly sim: Simulation;
   readonly network: SimNetwork;
   private readonly machines = new Map<string, SimMachine>();
+  /** Hears every process's death at its instant (its last line already written). */
+  onExit: ((proc: SimProcess, exit: ProcessExit) => void) | undefined;
+  /** Hears every line a process writes, in the one order they were written. */
+  onOutput: ((proc: SimProcess, line: string) => void) | undefined;
 
   constructor(options: WorldOptions) {
     this.sim = new Simulation({ seed: options.seed, ...(options.trace ? { trace: options.trace } : {}) });
@@ -73,6 +77,8 @@ export class SimWorld {
       disk: new DiskView(m.volume, proc),
       random: { next: () => rng.next() },
     });
+    proc.onExit = (exit) => this.onExit?.(proc, exit);
+    proc.onOutput = (line) => this.onOutput?.(proc, line);
     m.process = proc;
     m.history.push(proc);
     this.network.hostUp(m.host);

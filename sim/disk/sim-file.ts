@@ -59,8 +59,13 @@ export class SimFile implements DiskFile, ProcessResource {
     return this.put(Buffer.concat(buffers), this.flags.append ? 'end' : this.position, true);
   }
 
+  /** Like FileHandle.appendFile, it writes until every byte is written (a short write goes on). */
   async appendFile(data: string | Buffer): Promise<void> {
-    await this.put(Buffer.from(data), this.flags.append ? 'end' : this.position, true);
+    let rest = Buffer.from(data);
+    while (rest.length > 0) {
+      const { bytesWritten } = await this.put(rest, this.flags.append ? 'end' : this.position, true);
+      rest = rest.subarray(bytesWritten);
+    }
   }
 
   /** One write: in flight until it completes (a crash may land part of it), then in the cache. */

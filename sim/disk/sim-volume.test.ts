@@ -155,4 +155,17 @@ describe('the simulated disk on demand', () => {
     expect(log).toEqual(['ENOSPC', 'EIO', 'short 2', 'took 2 ms']);
     expect(m.volume.read('/d/bets')?.toString()).toBe('a\ncc\n');
   });
+
+  it('appendFile goes on after a short write, as FileHandle.appendFile does: every byte lands', async () => {
+    const w = new SimWorld({ seed: 5 });
+    const m = w.machine('box');
+    m.volume.provision('/d/j', '1\n');
+    w.start('box', async ({ platform }) => {
+      const fh = await platform.disk.open('/d/j', PLAIN);
+      m.volume.inject({ op: 'write', code: 'short', times: 3 });
+      await fh.appendFile('draw 1000 15\n');
+    });
+    await w.run({ deadlineMs: 1_000 });
+    expect(m.volume.read('/d/j')?.toString()).toBe('1\ndraw 1000 15\n');
+  });
 });

@@ -72,6 +72,21 @@ describe('the kernel', () => {
     expect(thrower.failures).toHaveLength(1);
   });
 
+  it('cancelling a held event reaches the event that replaced it at the resume', async () => {
+    const sim = new Simulation({ seed: 3 });
+    const owner = new TestOwner(sim, 'p');
+    const ran: string[] = [];
+    const event = sim.schedule(10, 'timer', () => ran.push('timer'), { owner });
+    owner.state = 'paused';
+    sim.schedule(20, 'resume', () => {
+      owner.resume();
+      sim.cancel(event);
+    });
+    await sim.run();
+    expect(owner.held).toEqual([]);
+    expect(ran).toEqual([]);
+  });
+
   it('an unhandled rejection kills the owner whose event it came from', async () => {
     const sim = new Simulation({ seed: 4 });
     const owner = new TestOwner(sim, 'p');

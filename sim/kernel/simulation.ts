@@ -37,6 +37,8 @@ export interface SimEvent extends QueuedEvent {
   readonly detail: string;
   readonly fn: () => void;
   cancelled: boolean;
+  /** The event that took its place when its paused owner resumed: cancelling this one cancels that. */
+  successor?: SimEvent;
 }
 
 export interface ScheduleOptions {
@@ -133,12 +135,13 @@ export class Simulation {
   }
 
   cancel(event: SimEvent | undefined): void {
-    if (event) event.cancelled = true;
+    for (let e = event; e; e = e.successor) e.cancelled = true;
   }
 
-  /** Puts a held event back, due now, with a fresh rank (a resumed owner). */
+  /** Puts a held event back, due now, with a fresh rank (a resumed owner); cancel() of the held one still reaches it. */
   requeue(event: SimEvent): void {
-    this.at(this.clock, event.kind, event.fn, { owner: event.owner, detail: event.detail });
+    if (event.cancelled) return;
+    event.successor = this.at(this.clock, event.kind, event.fn, { owner: event.owner, detail: event.detail });
   }
 
   /** Runs `fn` in this event's process.nextTick queue, as Node defers things; a throw kills `owner`. */

@@ -59,10 +59,16 @@ function weighted(rng: Prng): FaultKind {
   return 'crash';
 }
 
-/** Mostly short, sometimes past the clients' 10 s answer timeout. */
+/**
+ * Mostly short, sometimes past the clients' 10 s answer timeout, never past their patience: a
+ * client gives up after 30 failed attempts (loop.amount, backoff up to loop.period = 2 s), about
+ * 35 s of a server it cannot reach, which the system does on purpose.
+ */
+export const LONGEST_HOLD_MS = 20_000;
+
 function holdFor(rng: Prng, kind: FaultKind): number {
   if (kind === 'reset') return 0;
-  if (rng.chance(0.05)) return rng.between(10_000, 40_000);
+  if (rng.chance(0.05)) return rng.between(10_000, LONGEST_HOLD_MS);
   if (kind === 'partition' || kind === 'pause') return rng.between(5, 3000);
   return rng.between(0, 800);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Timer } from '../../system/platform/clock.js';
 import type { ProcessContext } from './sim-process.js';
 import { SimWorld } from './sim-world.js';
 
@@ -38,6 +39,22 @@ describe('a simulated process', () => {
     w.sim.at(300, 'fault', () => w.resume('p'));
     await w.run({ deadlineMs: 1_000 });
     expect(fired).toEqual(['q@150', 'p@300']);
+  });
+
+  it('paused: a timer cleared while it waits for the resume never fires, and lets go of the process', async () => {
+    const w = new SimWorld({ seed: 7 });
+    const fired: string[] = [];
+    let timer: Timer | undefined;
+    const proc = w.start('p', ({ platform }) => {
+      timer = platform.clock.setTimeout(() => fired.push(`fired@${w.sim.now}`), 100);
+      platform.clock.setTimeout(() => fired.push(`held on@${w.sim.now}`), 400);
+    });
+    w.sim.at(50, 'fault', () => w.pause('p'));
+    w.sim.at(150, 'clear', () => proc.platform.clock.clearTimeout(timer));
+    w.sim.at(200, 'fault', () => w.resume('p'));
+    await w.run({ deadlineMs: 1_000 });
+    expect(fired).toEqual(['held on@400']);
+    expect(proc.exit).toMatchObject({ reason: 'natural', atMs: 400 });
   });
 
   it('crashed: its timers never fire and its memory is gone; a new incarnation starts from scratch', async () => {

@@ -122,6 +122,8 @@ export class LotteryServer {
       for (const session of this.sessions) session.destroy('shutdown wait expired');
       await listenerClosed;
       this.log.info('close', 'success', { resource: 'listener', port });
+      // A draw still running finishes first (recorded, then logged): closing storage under it would fail it.
+      await this.lottery.drawSettled();
       await this.store.close();
       this.log.info('shutdown', 'success', { signal, peak_rss_mib: this.processInfo.peakRssMib?.() });
     })();

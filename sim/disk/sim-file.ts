@@ -17,6 +17,10 @@ type FileEntry = NonNullable<ReturnType<SimVolume['file']>>;
 export class SimFile implements DiskFile, ProcessResource {
   private closed = false;
   private position = 0;
+  /** Its path while open (what the process model reports if the program exits without closing it). */
+  get openFile(): string | undefined {
+    return this.closed ? undefined : this.path;
+  }
 
   constructor(
     private readonly volume: SimVolume,

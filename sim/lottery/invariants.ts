@@ -88,6 +88,7 @@ function processViolations(facts: RunFacts): Violation[] {
   const out: Violation[] = [];
   for (const p of [...facts.server, ...facts.clients.flat()]) {
     if (p.exit?.reason === 'uncaught') out.push({ invariant: 'uncaught', detail: `${p.id}: ${p.output.at(-1) ?? ''}` });
+    if ((p.exit?.openFiles.length ?? 0) > 0) out.push({ invariant: 'files-closed', detail: `${p.id} exited with ${p.exit?.openFiles.join(', ')} still open` });
   }
   const server = facts.server.at(-1);
   if (server && !server.alive) {

@@ -26,6 +26,8 @@ export interface ProcessExit {
   readonly signal: 'SIGKILL' | 'SIGTERM' | 'SIGINT' | null;
   readonly atMs: number;
   readonly error?: unknown;
+  /** Files it still held open when it exited by itself (the OS closes them; the program never did). */
+  readonly openFiles: readonly string[];
 }
 
 /** How the OS lets go of a resource when its process dies. */
@@ -33,6 +35,8 @@ export type Release = 'exit' | 'kill' | 'crash';
 
 export interface ProcessResource {
   release(how: Release): void;
+  /** Set on an open file: its path. */
+  readonly openFile?: string;
 }
 
 export interface ProcessContext {
@@ -217,9 +221,10 @@ export class SimProcess implements Owner {
     this.state = 'dead';
     this.held.length = 0;
     const how: Release = reason === 'crashed' ? 'crash' : reason === 'killed' ? 'kill' : 'exit';
+    const openFiles = reason === 'natural' || reason === 'exit' ? [...this.resources].flatMap((r) => (r.openFile === undefined ? [] : [r.openFile])) : [];
     for (const resource of [...this.resources]) resource.release(how);
     this.resources.clear();
-    this.exitInfo = { reason, code, signal, atMs: this.sim.now, ...(error === undefined ? {} : { error }) };
+    this.exitInfo = { reason, code, signal, atMs: this.sim.now, openFiles, ...(error === undefined ? {} : { error }) };
     this.sim.note(this.id, 'exit', `${reason} code=${code} signal=${signal}`);
     this.onExit?.(this.exitInfo);
     this.settleExit(this.exitInfo);

@@ -38,8 +38,17 @@ export class PeerConnection {
     this.inbox = transport.messages()[Symbol.asyncIterator]();
   }
 
+  /** Connects, trying again every 5 ms while the server is not listening yet (up to a second). */
   static async open(ctx: ProcessContext): Promise<PeerConnection> {
-    return new PeerConnection(await SocketTransport.connect(ctx.platform.network, ctx.platform.clock, 'server', PORT));
+    const { network, clock } = ctx.platform;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return new PeerConnection(await SocketTransport.connect(network, clock, 'server', PORT));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || attempt >= 200) throw err;
+        await clock.sleep(5);
+      }
+    }
   }
 
   send(...frames: Buffer[]): Promise<void> {
@@ -119,7 +128,7 @@ export class Scenario {
     const name = `peer${++this.peers}`;
     this.running.add(name);
     this.world.sim.at(startAtMs, 'start', () => {
-      this.world.start(name, async (ctx) => {
+      const proc = this.world.start(name, async (ctx) => {
         try {
           await script(ctx);
         } catch (err) {
@@ -128,6 +137,8 @@ export class Scenario {
           this.running.delete(name);
         }
       });
+      // A peer the test kills or crashes is done too.
+      void proc.exited.then(() => this.running.delete(name));
     });
     return name;
   }

@@ -1,0 +1,178 @@
+/**
+ * The server's storage on the simulated disk: what a restart finds after a crash at any moment
+ * of a group commit, what the start-up repair does with torn files, and a disk that fails.
+ * The files are written here as their formats say (README, "Concurrency, and why storage is
+ * safe"): bets.csv rows, the commit log's two 16-byte slots (a length and its masked copy), the
+ * done journal's lines; never with the system's own encoders.
+ */
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../system/protocol/constants.js';
+import { encodeHello } from '../../system/protocol/serializer.js';
+import { BETS_FILE, batchFrame, PeerConnection, Scenario } from './scenario.js';
+
+const MASK = 0xa5a5_a5a5_a5a5_a5a5n;
+
+/** One commit-log slot holding `length`, as the file format says. */
+function slot(length: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64BE(BigInt(length), 0);
+  b.writeBigUInt64BE(BigInt(length) ^ MASK, 8);
+  return b;
+}
+
+function slotsOf(file: Buffer | undefined): (number | undefined)[] {
+  return [0, 1].map((i) => {
+    if (!file || file.length < (i + 1) * 16) return undefined;
+    const a = file.readBigUInt64BE(i * 16);
+    return (a ^ MASK) === file.readBigUInt64BE(i * 16 + 8) ? Number(a) : undefined;
+  });
+}
+
+const row = (agency: number, i: number) => `${agency},Ana,Núñez,${10_000_000 * agency + i},1990-01-02,${i}\n`;
+const rows = (agency: number, from: number, n: number) => Array.from({ length: n }, (_, k) => row(agency, from + k)).join('');
+
+/** What a peer of `agency` learns from hello: the count the server holds. */
+async function storedCount(s: Scenario, agency: number): Promise<number> {
+  let stored = -1;
+  s.peer(async (ctx) => {
+    const c = await PeerConnection.open(ctx);
+    await c.send(encodeHello({ agency }));
+    stored = (await c.expect('status')).stored;
+    await c.end();
+  }, s.world.sim.now + 1);
+  await s.runPeers();
+  return stored;
+}
+
+describe('a crash at any moment of a group commit', () => {
+  it('leaves every batch whole or absent, every acknowledged one there, and a commit record the file reaches', async () => {
+    const BATCH = 7;
+    const outcomes = new Set<string>();
+    for (let k = 0; k < 60; k++) {
+      const s = new Scenario({ seed: 100 + k, diskLatencyMs: [0.2, 1.5], server: { agencies: 1 } });
+      s.startServer();
+      let acked = 0;
+      s.peer(async (ctx) => {
+        const c = await PeerConnection.open(ctx);
+        await c.send(encodeHello({ agency: 1 }));
+        await c.expect('status');
+        for (let from = 0; from < 70; from += BATCH) {
+          await c.send(batchFrame(1, from, BATCH));
+          if ((await c.next()) instanceof Error) return;
+          acked = from + BATCH;
+        }
+      }, 1);
+      // The crash comes somewhere in the ten groups (about 3 ms each).
+      const crashAt = 8 + k * 0.5;
+      s.world.sim.at(crashAt, 'fault', () => s.world.crash('server'));
+      s.world.sim.at(crashAt + 1, 'fault', () => s.world.kill('peer1'));
+      await s.world.run({ until: () => s.world.sim.now > crashAt + 2, deadlineMs: 60_000 });
+      s.startServer();
+      const stored = await storedCount(s, 1);
+      const text = s.volume.read(BETS_FILE)?.toString() ?? '';
+      expect(stored % BATCH, `crash at ${crashAt} ms: ${stored} stored`).toBe(0);
+      expect(stored).toBeGreaterThanOrEqual(acked);
+      expect(text.split('\n').filter(Boolean).map((l) => l.split(',').at(-3))).toEqual(Array.from({ length: stored }, (_, i) => String(10_000_000 + i)));
+      expect(slotsOf(s.volume.read(`${BETS_FILE}.commit`))).toContain(Buffer.byteLength(text));
+      outcomes.add(`${stored > acked ? 'more than acked' : 'as acked'}`);
+    }
+    // Both happen: a crash before the answer (stored, not acknowledged), and one after it.
+    expect([...outcomes].sort()).toEqual(['as acked', 'more than acked']);
+  });
+});
+
+describe('the start-up repair', () => {
+  it('with no commit log keeps every whole line and cuts a torn tail, then records the length it kept', async () => {
+    const s = new Scenario({ files: { [BETS_FILE]: `${rows(1, 0, 4)}1,Half,Wri` } });
+    s.startServer();
+    expect(await storedCount(s, 1)).toBe(4);
+    expect(s.volume.read(BETS_FILE)?.toString()).toBe(rows(1, 0, 4));
+    expect(s.linesOf('reparar_almacenamiento', 'success')).toEqual([expect.stringMatching(/removed_bytes: 10 \| kept_bytes: \d+$/)]);
+    expect(slotsOf(s.volume.read(`${BETS_FILE}.commit`))).toEqual([Buffer.byteLength(rows(1, 0, 4)), Buffer.byteLength(rows(1, 0, 4))]);
+  });
+
+  it('cuts what lies past the committed length: the newer slot wins while the file reaches it, else the older', async () => {
+    const committed = Buffer.byteLength(rows(1, 0, 3));
+    const longer = Buffer.byteLength(rows(1, 0, 5));
+    for (const [slots, expected] of [
+      [[slot(committed), slot(longer)], 5],
+      [[slot(longer), slot(committed)], 5],
+      [[slot(committed), slot(longer + 999)], 3],
+      [[slot(longer + 999), Buffer.alloc(16, 7)], 5],
+    ] as const) {
+      const s = new Scenario({ files: { [BETS_FILE]: `${rows(1, 0, 5)}1,Torn` } });
+      s.volume.provision(`${BETS_FILE}.commit`, Buffer.concat([...slots]));
+      s.startServer();
+      expect(await storedCount(s, 1)).toBe(expected);
+      expect(s.volume.read(BETS_FILE)?.toString()).toBe(rows(1, 0, expected));
+    }
+  });
+
+  it('says so when the commit record is longer than the file; counts rows per agency and names malformed ones', async () => {
+    const s = new Scenario({ files: { [BETS_FILE]: `${rows(1, 0, 2)}${rows(2, 0, 3)}not a row\n` } });
+    s.volume.provision(`${BETS_FILE}.commit`, Buffer.concat([slot(100_000), slot(90_000)]));
+    s.startServer();
+    expect(await storedCount(s, 2)).toBe(3);
+    expect(await storedCount(s, 1)).toBe(2);
+    expect(s.linesOf('reparar_almacenamiento', 'fail')).toEqual([expect.stringMatching(/reason: file shorter than its commit record \| committed: 100000 \| size: \d+$/)]);
+    expect(s.linesOf('abrir_almacenamiento', 'fail')).toEqual([expect.stringMatching(/malformed_rows: 1$/)]);
+    expect(s.linesOf('abrir_almacenamiento', 'success')).toEqual([expect.stringMatching(/bets: 5 \| agencies: 2 \| done: 0$/)]);
+  });
+
+  it('reads the done journal, cutting a torn last line, and finds a recorded draw', async () => {
+    const s = new Scenario({ files: { [BETS_FILE]: rows(1, 0, 3), [`${BETS_FILE}.done`]: '1\n1\n2' }, server: { agencies: 2 } });
+    s.startServer();
+    expect(await storedCount(s, 1)).toBe(3);
+    expect(s.linesOf('abrir_almacenamiento', 'success')).toEqual([expect.stringMatching(/done: 1$/)]);
+    expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toBe('1\n1\n');
+    const drawn = new Scenario({ files: { [BETS_FILE]: rows(1, 0, 3), [`${BETS_FILE}.done`]: '1\n2\ndraw 3 0\n' }, server: { agencies: 2 } });
+    drawn.startServer();
+    expect(await storedCount(drawn, 1)).toBe(3);
+    expect(drawn.linesOf('sorteo_recuperado', 'success')).toEqual([expect.stringMatching(/apuestas: 3 \| ganadores: 0$/)]);
+  });
+});
+
+describe('a disk that fails', () => {
+  it('a failed write fails its batch and every later one (STORAGE_FAILURE) until a restart; nothing half stored', async () => {
+    const s = new Scenario({ seed: 9, server: { agencies: 1 } });
+    s.startServer();
+    const codes: number[] = [];
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }), batchFrame(1, 0, 5));
+      await c.expect('status');
+      codes.push((await c.expect('batch_result')).code);
+      s.volume.inject({ op: 'write', path: 'bets.csv', code: 'ENOSPC', times: 1 });
+      await c.send(batchFrame(1, 5, 5));
+      codes.push((await c.expect('batch_result')).code);
+      await c.send(batchFrame(1, 10, 5));
+      codes.push((await c.expect('batch_result')).code);
+      await c.end();
+    });
+    await s.runPeers();
+    expect(codes).toEqual([ErrorCode.OK, ErrorCode.STORAGE_FAILURE, ErrorCode.STORAGE_FAILURE]);
+    expect(s.linesOf('almacenar', 'fail')).toHaveLength(1);
+    s.world.signal('server');
+    await s.world.run({ until: () => !s.world.running('server'), deadlineMs: 60_000 });
+    s.startServer();
+    const stored = await storedCount(s, 1);
+    expect([5, 10]).toContain(stored);
+    expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean)).toHaveLength(stored);
+  });
+
+  it('a short write goes on where it stopped: the rows land whole', async () => {
+    const s = new Scenario({ seed: 10, server: { agencies: 1 } });
+    s.startServer();
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }));
+      await c.expect('status');
+      s.volume.inject({ op: 'write', path: 'bets.csv', code: 'short', times: 3 });
+      await c.send(batchFrame(1, 0, 12));
+      expect((await c.expect('batch_result')).code).toBe(ErrorCode.OK);
+      await c.end();
+    });
+    await s.runPeers();
+    expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean).map((l) => l.split(',').at(-3))).toEqual(Array.from({ length: 12 }, (_, i) => String(10_000_000 + i)));
+  });
+});

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../system/protocol/constants.js';
-import { encodeHello } from '../../system/protocol/serializer.js';
+import { encodeDone, encodeHello, encodeWinnersQuery } from '../../system/protocol/serializer.js';
 import { BETS_FILE, batchFrame, PeerConnection, Scenario } from './scenario.js';
 
 const MASK = 0xa5a5_a5a5_a5a5_a5a5n;
@@ -174,5 +174,39 @@ describe('a disk that fails', () => {
     });
     await s.runPeers();
     expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean).map((l) => l.split(',').at(-3))).toEqual(Array.from({ length: 12 }, (_, i) => String(10_000_000 + i)));
+  });
+});
+
+describe('the draw starts only over durable done records', () => {
+  it('whenever a crash leaves a recorded draw in the journal, every agency\'s done is there too (told winners never come back)', async () => {
+    // Seeds 961…1040 hold 975, where the code before issue 9's fix (an agency counted done before
+    // its line was durable) lost agency 2's line under a recorded draw: journal "3\n1\ndraw 9 3\n".
+    // The same search over seeds 1…4000 found that one alone.
+    let crashesAfterTheDraw = 0;
+    for (let seed = 961; seed <= 1040; seed++) {
+      // A slow, uneven disk: one agency's done line may still be on its way while the others' land.
+      const s = new Scenario({ seed, diskLatencyMs: [0.1, 40], server: { agencies: 3 } });
+      s.startServer();
+      for (const agency of [1, 2, 3]) {
+        s.peer(async (ctx) => {
+          const c = await PeerConnection.open(ctx);
+          await c.send(encodeHello({ agency }), batchFrame(agency, 0, 3), encodeDone({ agency }), encodeWinnersQuery({ agency }));
+          await c.expect('status');
+          await c.expect('batch_result');
+          // A peer whose answer never comes (the server is gone) stops waiting after 5 s.
+          const m = await Promise.race([c.next(), ctx.platform.clock.sleep(5000).then(() => 'end' as const)]);
+          // The first winners answer anyone gets: the machine loses power right then.
+          if (typeof m !== 'string' && !(m instanceof Error) && m.type === 'winners' && s.world.running('server')) s.world.crash('server');
+          c.transport.destroy();
+        }, agency);
+      }
+      await s.runPeers();
+      const journal = s.volume.read(`${BETS_FILE}.done`)?.toString() ?? '';
+      const lines = journal.split('\n');
+      if (!lines.some((l) => l.startsWith('draw '))) continue;
+      crashesAfterTheDraw++;
+      expect(new Set(lines.filter((l) => /^\d+$/.test(l))), `seed ${seed}: journal ${JSON.stringify(journal)}`).toEqual(new Set(['1', '2', '3']));
+    }
+    expect(crashesAfterTheDraw).toBeGreaterThan(40);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { type LotteryRunResult, runLottery, specFromSeed, type SpecOptions } from '../lottery/lottery-run.js';
 import { describeSchedule } from '../lottery/schedule.js';
+import { Timeline } from '../../harness/run/timeline.js';
 
 export interface SweepFailure {
   readonly result: LotteryRunResult;
@@ -34,6 +35,24 @@ export interface SweepOptions extends SpecOptions {
 
 const PROGRESS_EVERY_MS = 15_000;
 
+/** The simulator itself threw (a bug of the harness, not of the system): a failure of its own kind. */
+function crashedRun(spec: LotteryRunResult['spec'], err: unknown): LotteryRunResult {
+  const detail = err instanceof Error ? `${err.message} (${err.stack?.split('\n')[1]?.trim() ?? ''})` : String(err);
+  return {
+    spec,
+    violations: [{ invariant: 'simulator', detail }],
+    check: { valid: false, acknowledged: 0, stored: 0, sets: [], conditions: [] },
+    excused: 0,
+    traceHash: '',
+    events: 0,
+    virtualMs: 0,
+    timeline: new Timeline(),
+    faults: { fired: 0, skipped: 0 },
+    trace: undefined,
+    traceTail: [],
+  };
+}
+
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const out = o.progress;
   const started = performance.now();
@@ -52,7 +71,7 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   };
   for (let i = 0; i < o.seeds; i++) {
     const spec = specFromSeed(o.from + i, o);
-    const result = await runLottery(spec);
+    const result = await runLottery(spec).catch((err: unknown) => crashedRun(spec, err));
     schedules.add(describeSchedule(spec.faults));
     traces.add(result.traceHash);
     fired += result.faults.fired;

@@ -138,7 +138,8 @@ export async function runLottery(spec: LotteryRunSpec, options: RunOptions = {})
   }
   const clients = [...programs.keys()].filter((n) => n !== 'server');
   const nemesis = new SimNemesis(world, programs, timeline, now);
-  world.sim.at(tuning.serverStartMs, 'start', () => world.start('server', programs.get('server') as Program));
+  // (A fault's heal may have started it already: a disk fault healed before this.)
+  world.sim.at(tuning.serverStartMs, 'start', () => world.running('server') ?? world.start('server', programs.get('server') as Program));
   for (const c of clients) world.start(c, programs.get(c) as Program);
   nemesis.arm(spec.faults);
 

@@ -210,3 +210,29 @@ describe('the draw starts only over durable done records', () => {
     expect(crashesAfterTheDraw).toBeGreaterThan(40);
   });
 });
+
+describe('a commit slot left past the file', () => {
+  it('is cleared at open, so a later group that fails between its rows and its slot cannot make it the committed length', async () => {
+    const kept = rows(1, 0, 3);
+    // The newer slot names a group that never reached the file (a crash took its rows).
+    const s = new Scenario({ seed: 11, files: { [BETS_FILE]: kept }, server: { agencies: 1 } });
+    s.volume.provision(`${BETS_FILE}.commit`, Buffer.concat([slot(Buffer.byteLength(kept)), slot(Buffer.byteLength(kept) + 20)]));
+    s.startServer();
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }));
+      expect((await c.expect('status')).stored).toBe(3);
+      // The next group's rows land, its slot write fails: the store stops, nothing acknowledged.
+      s.volume.inject({ op: 'write', path: '.commit', code: 'EIO' });
+      await c.send(batchFrame(1, 3, 2));
+      expect((await c.expect('batch_result')).code).toBe(ErrorCode.STORAGE_FAILURE);
+      await c.end();
+    });
+    await s.runPeers();
+    s.world.signal('server');
+    await s.world.run({ until: () => !s.world.running('server'), deadlineMs: 60_000 });
+    s.startServer();
+    expect(await storedCount(s, 1)).toBe(3);
+    expect(s.volume.read(BETS_FILE)?.toString()).toBe(kept);
+  });
+});

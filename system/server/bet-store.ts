@@ -111,7 +111,10 @@ export class BetStore {
       await disk.truncate(path, keep);
       log.warn('reparar_almacenamiento', 'success', { path, removed_bytes: size - keep, kept_bytes: keep });
     }
-    if (!chosen || keep < size) await commit.reset(keep);
+    // A slot past the length kept (a group whose rows never reached the file) goes too: left as it
+    // is, it would become "reachable" once the file grows past it, and a later open would keep a
+    // length that is no group's end (found by the simulator, seed 5030).
+    if (!chosen || keep < size || lengths.some((l) => l !== undefined && l > keep)) await commit.reset(keep);
     return keep;
   }
 

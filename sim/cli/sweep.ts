@@ -47,6 +47,7 @@ function crashedRun(spec: LotteryRunResult['spec'], err: unknown): LotteryRunRes
     events: 0,
     virtualMs: 0,
     timeline: new Timeline(),
+    betsCsv: '',
     faults: { fired: 0, skipped: 0 },
     trace: undefined,
     traceTail: [],

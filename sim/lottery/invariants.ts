@@ -13,6 +13,7 @@ import { parseBetsCsv, reportedWinners } from '../../harness/results/run-result.
 import type { Timeline, TimelineEntry } from '../../harness/run/timeline.js';
 import type { SimProcess } from '../process/sim-process.js';
 import type { SimAgencyData } from './dataset.js';
+import { contractBreach } from './log-contract.js';
 
 /** An invariant the run broke: its short name (what the shrinker keeps failing) and what was seen. */
 export interface Violation {
@@ -59,6 +60,8 @@ export async function checkRun(facts: RunFacts): Promise<{ check: CheckResult; v
   }
   for (const c of check.conditions) if (!c.ok) violations.push({ invariant: CONDITION_NAMES[c.name] ?? c.name, detail: c.detail });
   violations.push(...processViolations(facts));
+  const breaches = facts.timeline.entries.flatMap((e) => (e.kind === 'log' ? [contractBreach(e.source, e.text)] : [])).filter((b) => b !== undefined);
+  if (breaches.length > 0) violations.push({ invariant: 'log-contract', detail: `${breaches.length} line(s), e.g. ${breaches.slice(0, 2).join(' ;; ')}` });
   return { check, violations, excused };
 }
 

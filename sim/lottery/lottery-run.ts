@@ -94,6 +94,8 @@ export interface LotteryRunResult {
   readonly events: number;
   readonly virtualMs: number;
   readonly timeline: Timeline;
+  /** bets.csv as the server's disk holds it at the end. */
+  readonly betsCsv: string;
   readonly faults: { readonly fired: number; readonly skipped: number };
   /** The full trace, when asked for. */
   readonly trace: readonly string[] | undefined;
@@ -159,11 +161,11 @@ export async function runLottery(spec: LotteryRunSpec, options: RunOptions = {})
     outcome = await world.run({ until: () => !last.alive, deadlineMs: outcome.now + SHUTDOWN_DEADLINE_MS });
     if (last.alive) violations.push({ invariant: 'liveness', detail: `the server did not exit within ${SHUTDOWN_DEADLINE_MS} ms of SIGTERM` });
   }
-  const serverVolume = world.machine('server').volume;
+  const betsCsv = world.machine('server').volume.read(BETS_FILE)?.toString('utf8') ?? '';
   const result = await checkRun({
     data,
     timeline,
-    betsCsv: serverVolume.read(BETS_FILE)?.toString('utf8') ?? '',
+    betsCsv,
     server: world.machine('server').history,
     clients: clients.map((c) => world.machine(c).history),
     lingered,
@@ -178,6 +180,7 @@ export async function runLottery(spec: LotteryRunSpec, options: RunOptions = {})
     events: outcome.events,
     virtualMs: outcome.now,
     timeline,
+    betsCsv,
     faults: nemesis.counts,
     trace: world.sim.trace.lines,
     traceTail: world.sim.trace.tail(),

@@ -11,6 +11,7 @@ import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../../system/server/co
 import { SocketTransport } from '../../system/transport/socket-transport.js';
 import type { ProcessContext, SimProcess } from '../process/sim-process.js';
 import { SimWorld } from '../process/sim-world.js';
+import { contractBreach } from '../lottery/log-contract.js';
 import { serverProgram } from '../lottery/programs.js';
 
 export const PORT = 12345;
@@ -148,6 +149,8 @@ export class Scenario {
     await this.world.run({ until: () => this.running.size === 0, deadlineMs });
     if (this.failures.length > 0) throw this.failures[0];
     if (this.running.size > 0) throw new Error(`${[...this.running].join(', ')} still running at the deadline (${deadlineMs} ms)`);
+    const breaches = this.serverLines().map((l) => contractBreach('server', l)).filter((b) => b !== undefined);
+    if (breaches.length > 0) throw new Error(`the server's log breaks its contract:\n${breaches.join('\n')}`);
   }
 
   /** Runs until `until` holds (checked between events) or nothing is left to run. */

@@ -37,8 +37,18 @@ export class SimFile implements DiskFile, ProcessResource {
     if (this.closed) throw errnoError('EBADF', syscall);
   }
 
+  /** As the O_* bits say: any other access value is O_RDONLY's 0 (what node-disk.ts's openFlagsOf makes of it). */
+  private get writable(): boolean {
+    return this.flags.access === 'write' || this.flags.access === 'readwrite';
+  }
+
+  private get readable(): boolean {
+    return this.flags.access !== 'write';
+  }
+
   async read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> {
     this.check('read');
+    if (!this.readable) throw errnoError('EBADF', 'read');
     return this.volume.op(this.proc, 'read', this.path, () => {
       const bytes = this.entry.image.cache.view(position, position + length);
       bytes.copy(buffer, offset);
@@ -48,6 +58,7 @@ export class SimFile implements DiskFile, ProcessResource {
 
   async readFile(): Promise<Buffer> {
     this.check('read');
+    if (!this.readable) throw errnoError('EBADF', 'read');
     return this.volume.op(this.proc, 'read', this.path, () => {
       const bytes = Buffer.from(this.entry.image.cache.view(this.position));
       this.position += bytes.length;
@@ -75,7 +86,7 @@ export class SimFile implements DiskFile, ProcessResource {
   /** One write: in flight until it completes (a crash may land part of it), then in the cache. */
   private async put(bytes: Buffer, position: number | 'end', advance: boolean): Promise<{ bytesWritten: number }> {
     this.check('write');
-    if (this.flags.access === 'read') throw errnoError('EBADF', 'write');
+    if (!this.writable) throw errnoError('EBADF', 'write');
     const pending: FileOp = { kind: 'write', position, bytes };
     this.entry.inFlight.add(pending);
     try {
@@ -92,7 +103,7 @@ export class SimFile implements DiskFile, ProcessResource {
 
   async truncate(length: number): Promise<void> {
     this.check('ftruncate');
-    if (this.flags.access === 'read') throw errnoError('EBADF', 'ftruncate');
+    if (!this.writable) throw errnoError('EBADF', 'ftruncate');
     await this.volume.op(this.proc, 'truncate', this.path, () => {
       this.entry.image.complete({ kind: 'truncate', length }, false);
     });

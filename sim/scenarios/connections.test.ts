@@ -72,12 +72,17 @@ describe('connections over time', () => {
       await c.expect('status');
       seen.push(`batch: ${code(await c.next())}`);
       s.world.signal('server');
-      seen.push(`query: ${code(await c.next())}, then ${show(await c.next())}`);
+      // Sent as the shutdown begins: no new work is taken.
+      await c.send(batchFrame(1, 4, 3)).catch(() => {});
+      const woken = await c.next();
+      seen.push(`query: ${code(woken)} ${typeof woken !== 'string' && !(woken instanceof Error) && woken.type === 'error' ? woken.message : ''}, then ${show(await c.next())}`);
       await c.end();
     });
     await s.runPeers();
     await s.world.run({ until: () => !server.alive, deadlineMs: 60_000 });
-    expect(seen).toEqual([`batch: ${ErrorCode.OK}`, `query: ${ErrorCode.SHUTTING_DOWN}, then the end of the stream`]);
+    expect(seen).toEqual([`batch: ${ErrorCode.OK}`, `query: ${ErrorCode.SHUTTING_DOWN} the server is shutting down, then the end of the stream`]);
+    expect(s.linesOf('close', 'success').filter((l) => l.includes('resource: connection'))).toEqual([expect.stringMatching(/\| agencia: 1 \| reason: server shutting down$/)]);
+    expect(s.linesOf('shutdown', 'in_progress')).toEqual([expect.stringMatching(/signal: SIGTERM \| connections: 1$/)]);
     expect(server.exit).toMatchObject({ reason: 'natural', code: 0, openFiles: [] });
     expect(s.linesOf('close', 'success').filter((l) => l.includes('resource: file'))).toHaveLength(3);
     expect(s.linesOf('close', 'success').filter((l) => l.includes('resource: listener'))).toHaveLength(1);
@@ -93,6 +98,8 @@ describe('connections over time', () => {
     await s.runPeers();
     expect(seen.at(-1)).toBe('after restart: 4');
     expect(s.linesOf('abrir_almacenamiento', 'success').at(-1)).toMatch(/bets: 4 \| agencies: 1 \| done: 1$/);
+    // A clean stop leaves nothing to repair.
+    expect([...s.linesOf('reparar_almacenamiento'), ...s.linesOf('abrir_almacenamiento', 'fail')]).toEqual([]);
   });
 
   it('after the draw a batch is BETTING_CLOSED and hello says the draw is done; a repeated done changes nothing', async () => {
@@ -106,14 +113,16 @@ describe('connections over time', () => {
       await c.expect('batch_result');
       seen.push(`winners: ${(await c.expect('winners')).documents.join(',')}`);
       await c.send(batchFrame(1, 12, 2));
-      seen.push(`late batch: ${code(await c.next())}`);
+      const late = await c.next();
+      seen.push(`late batch: ${code(late)} ${typeof late !== 'string' && !(late instanceof Error) && late.type === 'batch_result' ? late.detail : ''}`);
       await c.send(encodeHello({ agency: 1 }));
       const st = await c.expect('status');
       seen.push(`status: ${st.stored} ${st.drawDone}`);
       await c.end();
     });
     await s.runPeers();
-    expect(seen).toEqual(['winners: 10000000,10000010', `late batch: ${ErrorCode.BETTING_CLOSED}`, 'status: 12 true']);
+    expect(seen).toEqual(['winners: 10000000,10000010', `late batch: ${ErrorCode.BETTING_CLOSED} every agency is done; the draw has started`, 'status: 12 true']);
+    expect(s.linesOf('sorteo_recuperado')).toEqual([]);
     expect(s.linesOf('notificacion_recibida', 'success').map((l) => l.replace(/^.*agencia:/, 'agencia:'))).toEqual(['agencia: 1 | agencias_listas: 1/1', 'agencia: 1 | repetida: true | agencias_listas: 1/1']);
     expect(s.linesOf('sorteo', 'success')).toHaveLength(1);
     expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toBe('1\ndraw 12 2\n');
@@ -134,6 +143,53 @@ describe('connections over time', () => {
     });
     await s.runPeers();
     expect(seen).toEqual([`query: ${ErrorCode.STORAGE_FAILURE} the draw failed: the stored bets (5 bets, 1 winners) differ from the recorded draw (4 bets, 1 winners)`]);
-    expect(s.linesOf('sorteo', 'fail')).toHaveLength(1);
+    expect(s.linesOf('sorteo', 'fail')).toEqual([expect.stringMatching(/error: the stored bets \(5 bets, 1 winners\) differ from the recorded draw \(4 bets, 1 winners\)$/)]);
+    // The same number of bets, one more winner: still not the recorded draw.
+    const other = new Scenario({ files: { [BETS_FILE]: rows.replace(',1\n', ',7574\n'), [`${BETS_FILE}.done`]: '1\ndraw 5 1\n' }, server: { agencies: 1 } });
+    other.startServer();
+    other.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }), encodeWinnersQuery({ agency: 1 }));
+      await c.expect('status');
+      seen.push(`other: ${code(await c.next())}`);
+      await c.end();
+    });
+    await other.runPeers();
+    expect(seen.at(-1)).toBe(`other: ${ErrorCode.STORAGE_FAILURE}`);
+    expect(other.linesOf('sorteo_recuperado')).toEqual([]);
+  });
+
+  it('a connection reset under a session is logged as lost, with its agency, and closed for that reason', async () => {
+    const s = new Scenario({ seed: 12, server: { agencies: 1 } });
+    s.startServer();
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }));
+      await c.expect('status');
+      s.world.network.reset('peer1', 'server');
+      await c.next();
+    });
+    await s.runPeers();
+    await s.run(() => s.linesOf('close', 'success').length > 0, 10_000);
+    expect(s.linesOf('conexion_perdida', 'fail')).toEqual([expect.stringMatching(/\| agencia: 1 \| error: ECONNRESET\\x3a connection reset by peer, read$/)]);
+    expect(s.linesOf('close', 'success')).toEqual([expect.stringMatching(/reason: connection lost\\x3a ECONNRESET\\x3a connection reset by peer, read$/)]);
+  });
+
+  it('at DEBUG, every stored bet is logged once (dni, numero), after its batch is durable', async () => {
+    const s = new Scenario({ seed: 13, server: { agencies: 1, loggingLevel: 'DEBUG' } });
+    s.startServer();
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }), batchFrame(1, 0, 4), batchFrame(1, 2, 4));
+      await c.expect('status');
+      await c.expect('batch_result');
+      await c.expect('batch_result');
+      await c.end();
+    });
+    await s.runPeers();
+    expect(s.linesOf('apuesta_almacenada', 'success').map((l) => l.replace(/^.*dni/, 'dni'))).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => `dni: ${10_000_000 + i} | numero: ${i % 10 === 0 ? 7574 : i}`),
+    );
+    expect(s.serverLines().every((l) => !l.includes(' DEBUG ') || l.includes('action: apuesta_almacenada'))).toBe(true);
   });
 });

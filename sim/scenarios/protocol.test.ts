@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../system/protocol/constants.js';
 import { batchOf } from '../../system/protocol/bet-text.js';
-import { encodeBatch, encodeDone, encodeEcho, encodeHello, encodeStatus, encodeWinnersQuery } from '../../system/protocol/serializer.js';
-import { BETS_FILE, batchFrame, bets, describe as show, PeerConnection, Scenario } from './scenario.js';
+import { encodeBatch, encodeBet, encodeDone, encodeEcho, encodeHello, encodeStatus, encodeWinnersQuery } from '../../system/protocol/serializer.js';
+import { BETS_FILE, batchFrame, bet, bets, describe as show, PeerConnection, Scenario } from './scenario.js';
 
 const doc = (agency: number, i: number) => String(10_000_000 * agency + i);
 
@@ -31,6 +31,7 @@ describe('one agency after another, through the draw', () => {
       const spoiled = bets(1, 15, 5).map((b, k) => (k === 2 ? { ...b, birthdate: '1990-13-01' } : b));
       await result(encodeBatch(batchOf(1, 15, spoiled)));
       await result(batchFrame(1, 15, 5));
+      await result(batchFrame(1, 10, 10));
       await c.send(encodeDone({ agency: 1 }), encodeWinnersQuery({ agency: 1 }));
       const w = await c.expect('winners');
       seen.push(`winners ${w.documents.join(',')} ${w.last}`);
@@ -47,13 +48,14 @@ describe('one agency after another, through the draw', () => {
     }, 2000);
     await s.runPeers();
     // The two winners answers go out at the same instant, in either order.
-    expect([...seen.slice(0, 6), ...seen.slice(6).sort()]).toEqual([
+    expect([...seen.slice(0, 7), ...seen.slice(7).sort()]).toEqual([
       'status 0 false',
       `0+10 ${ErrorCode.OK}`,
       `5+10 ${ErrorCode.OK}`,
       `20+5 ${ErrorCode.SEQUENCE_GAP} batch starts at bet 20 but the server holds bets 0…14 of agency 1`,
       `15+5 ${ErrorCode.INVALID_BET} bet 17 (position 3 in the batch): birthdate "1990-13-01" is not a calendar date`,
       `15+5 ${ErrorCode.OK}`,
+      `10+10 ${ErrorCode.OK}`,
       `b winners ${doc(2, 0)}`,
       `winners ${doc(1, 0)},${doc(1, 10)} true`,
     ]);
@@ -61,7 +63,7 @@ describe('one agency after another, through the draw', () => {
     expect(rows).toHaveLength(25);
     expect(rows.filter((r) => r.startsWith('1,')).map((r) => r.split(',').at(-3))).toEqual(Array.from({ length: 20 }, (_, i) => doc(1, i)));
     expect(rows[4]).toBe(`1,Ana,"Pérez, Jr.",${doc(1, 4)},1990-01-02,4`);
-    expect(s.linesOf('apuesta_recibida', 'success').map((l) => l.replace(/^.*cantidad/, 'cantidad'))).toEqual(['cantidad: 10 | agencia: 1', 'cantidad: 10 | agencia: 1 | repetidas: 5', 'cantidad: 5 | agencia: 1', 'cantidad: 5 | agencia: 2']);
+    expect(s.linesOf('apuesta_recibida', 'success').map((l) => l.replace(/^.*cantidad/, 'cantidad'))).toEqual(['cantidad: 10 | agencia: 1', 'cantidad: 10 | agencia: 1 | repetidas: 5', 'cantidad: 5 | agencia: 1', 'cantidad: 10 | agencia: 1 | repetidas: 10', 'cantidad: 5 | agencia: 2']);
     expect(s.linesOf('apuesta_recibida', 'fail')).toHaveLength(2);
     expect(s.linesOf('sorteo', 'success')).toEqual([expect.stringMatching(/apuestas: 25 \| ganadores: 3$/)]);
     expect(s.linesOf('notificacion_recibida', 'success').map((l) => l.replace(/^.*agencia:/, 'agencia:'))).toEqual(['agencia: 1 | agencias_listas: 1/2', 'agencia: 2 | agencias_listas: 2/2']);
@@ -74,6 +76,7 @@ describe('a bad request costs only its own connection', () => {
     const s = new Scenario({ seed: 4, server: { agencies: 2 } });
     s.startServer();
     const seen: string[] = [];
+    const messages: string[] = [];
     const tries: [string, Buffer[], number][] = [
       ['batch before hello', [batchFrame(1, 0, 2)], 1],
       ['hello 0', [encodeHello({ agency: 0 })], 2],
@@ -85,6 +88,7 @@ describe('a bad request costs only its own connection', () => {
       ['a status from a client', [encodeStatus({ agency: 1, stored: 0, drawDone: false })], 2],
       ['garbage', [Buffer.from([0x07, 0x00, 0x02, 0xff, 0xfe])], 2],
       ['echo', [encodeEcho({ data: Buffer.from('hola|mundo') })], 1],
+      ['one bet (exercise 5), then it again', [encodeHello({ agency: 1 }), encodeBet({ agency: 1, index: 0, bet: bet(1, 0) }), encodeBet({ agency: 1, index: 0, bet: bet(1, 0) })], 3],
     ];
     s.peer(async (ctx) => {
       for (const [what, frames, answers] of tries) {
@@ -93,7 +97,8 @@ describe('a bad request costs only its own connection', () => {
         const got: string[] = [];
         for (let i = 0; i < answers; i++) {
           const m = await c.next();
-          got.push(typeof m === 'string' || m instanceof Error ? show(m) : m.type === 'error' || m.type === 'batch_result' ? `${m.type} ${m.code}` : m.type === 'echo' ? `echo ${m.data.toString()}` : m.type);
+          got.push(typeof m === 'string' || m instanceof Error ? show(m) : m.type === 'error' ? `error ${m.code}` : m.type === 'batch_result' ? `batch_result ${m.code}` : m.type === 'echo' ? `echo ${m.data.toString()}` : m.type);
+          if (typeof m !== 'string' && !(m instanceof Error) && m.type === 'error') messages.push(m.message);
         }
         seen.push(`${what}: ${got.join(', ')}`);
         await c.end();
@@ -117,14 +122,26 @@ describe('a bad request costs only its own connection', () => {
       `a status from a client: error ${E.UNEXPECTED_MESSAGE}, the end of the stream`,
       `garbage: error ${E.UNKNOWN_MESSAGE}, the end of the stream`,
       'echo: echo hola|mundo',
+      `one bet (exercise 5), then it again: status, batch_result ${E.OK}, batch_result ${E.OK}`,
       `afterwards: batch_result ${E.OK}`,
     ]);
+    expect(messages).toEqual([
+      'agency 0 is not a positive integer',
+      "agency 3 is not one of this lottery's agencies (1 … 2)",
+      'this connection speaks for agency 1, not 2',
+      'this connection speaks for agency 1, not 2',
+      'send "hello" first: this connection speaks for no agency',
+      'a client does not send "status" messages',
+      'unknown message type 0x07',
+    ]);
+    expect(s.linesOf('apuesta_recibida', 'success').map((l) => l.replace(/^.*cantidad/, 'cantidad'))).toEqual(['cantidad: 1 | agencia: 1', 'cantidad: 1 | agencia: 1 | repetidas: 1', 'cantidad: 3 | agencia: 2']);
+    expect(s.linesOf('close', 'success').map((l) => l.replace(/^.*reason: /, '')).filter((r) => r.startsWith('protocol error'))).toHaveLength(7);
     expect(s.linesOf('receive_message', 'success')).toEqual([expect.stringMatching(/\| ip: 10\.0\.0\.\d+ \| msg: hola\\x7cmundo$/)]);
     expect(s.linesOf('protocol_error', 'fail')).toHaveLength(7);
     expect(s.linesOf('apuesta_recibida', 'fail').map((l) => l.replace(/^.*cantidad/, 'cantidad'))).toEqual([
       'cantidad: 2 | agencia: 1 | code: NOT_IDENTIFIED | detail: send "hello" first',
       'cantidad: 1 | agencia: 2 | code: AGENCY_MISMATCH | detail: this connection speaks for agency 1',
     ]);
-    expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean)).toHaveLength(3);
+    expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean)).toHaveLength(4);
   });
 });

@@ -125,10 +125,25 @@ describe('the start-up repair', () => {
     expect(await storedCount(s, 1)).toBe(3);
     expect(s.linesOf('abrir_almacenamiento', 'success')).toEqual([expect.stringMatching(/done: 1$/)]);
     expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toBe('1\n1\n');
+    // The next line goes right after the cut: the journal reads back whole.
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 2 }), encodeDone({ agency: 2 }), encodeWinnersQuery({ agency: 2 }));
+      await c.expect('status');
+      await c.expect('winners');
+      await c.end();
+    }, s.world.sim.now + 1);
+    await s.runPeers();
+    expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toBe('1\n1\n2\ndraw 3 0\n');
+    const many = new Scenario({ files: { [BETS_FILE]: rows(12, 0, 1), [`${BETS_FILE}.done`]: '12\n' }, server: { agencies: 12 } });
+    many.startServer();
+    expect(await storedCount(many, 12)).toBe(1);
+    expect(many.linesOf('abrir_almacenamiento', 'success')).toEqual([expect.stringMatching(/agencies: 1 \| done: 1$/)]);
     const drawn = new Scenario({ files: { [BETS_FILE]: rows(1, 0, 3), [`${BETS_FILE}.done`]: '1\n2\ndraw 3 0\n' }, server: { agencies: 2 } });
     drawn.startServer();
     expect(await storedCount(drawn, 1)).toBe(3);
     expect(drawn.linesOf('sorteo_recuperado', 'success')).toEqual([expect.stringMatching(/apuestas: 3 \| ganadores: 0$/)]);
+    expect(drawn.linesOf('abrir_almacenamiento', 'success')).toEqual([expect.stringMatching(/done: 2$/)]);
   });
 });
 
@@ -151,7 +166,10 @@ describe('a disk that fails', () => {
     });
     await s.runPeers();
     expect(codes).toEqual([ErrorCode.OK, ErrorCode.STORAGE_FAILURE, ErrorCode.STORAGE_FAILURE]);
-    expect(s.linesOf('almacenar', 'fail')).toHaveLength(1);
+    expect(s.linesOf('almacenar', 'fail')).toEqual([expect.stringMatching(/path: \/output\/bets.csv \| error: ENOSPC\\x3a no space left on device, write '\/output\/bets.csv(\.commit)?'$/)]);
+    expect(s.linesOf('apuesta_recibida', 'fail')).toEqual(
+      Array.from({ length: 2 }, () => expect.stringMatching(/cantidad: 5 \| agencia: 1 \| code: STORAGE_FAILURE \| detail: writing \/output\/bets.csv failed\\x3a ENOSPC/)),
+    );
     s.world.signal('server');
     await s.world.run({ until: () => !s.world.running('server'), deadlineMs: 60_000 });
     s.startServer();
@@ -160,20 +178,35 @@ describe('a disk that fails', () => {
     expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean)).toHaveLength(stored);
   });
 
-  it('a short write goes on where it stopped: the rows land whole', async () => {
-    const s = new Scenario({ seed: 10, server: { agencies: 1 } });
+  it('short writes go on where they stopped, across the batches of a group: every row lands whole, in its batch', async () => {
+    const s = new Scenario({ seed: 10, diskLatencyMs: [1, 1], server: { agencies: 3 } });
     s.startServer();
-    s.peer(async (ctx) => {
-      const c = await PeerConnection.open(ctx);
-      await c.send(encodeHello({ agency: 1 }));
-      await c.expect('status');
-      s.volume.inject({ op: 'write', path: 'bets.csv', code: 'short', times: 3 });
-      await c.send(batchFrame(1, 0, 12));
-      expect((await c.expect('batch_result')).code).toBe(ErrorCode.OK);
-      await c.end();
-    });
+    for (const agency of [1, 2, 3]) {
+      s.peer(async (ctx) => {
+        const c = await PeerConnection.open(ctx);
+        await c.send(encodeHello({ agency }));
+        await c.expect('status');
+        if (agency === 1) s.volume.inject({ op: 'write', path: 'bets.csv', code: 'short', times: 6 });
+        await c.send(batchFrame(agency, 0, 12));
+        expect((await c.expect('batch_result')).code).toBe(ErrorCode.OK);
+        await c.end();
+      }, 20);
+    }
     await s.runPeers();
-    expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean).map((l) => l.split(',').at(-3))).toEqual(Array.from({ length: 12 }, (_, i) => String(10_000_000 + i)));
+    const stored = (s.volume.read(BETS_FILE)?.toString() ?? '').split('\n').filter(Boolean);
+    for (const agency of [1, 2, 3]) {
+      expect(stored.filter((l) => l.startsWith(`${agency},`)).map((l) => l.split(',').at(-3))).toEqual(Array.from({ length: 12 }, (_, i) => String(10_000_000 * agency + i)));
+    }
+    expect(stored).toHaveLength(36);
+  });
+
+  it('a server that cannot open its storage says why, closes what it opened, and exits 1', async () => {
+    const s = new Scenario({ seed: 14 });
+    s.volume.inject({ op: 'open', path: '.done', code: 'EIO' });
+    const server = s.startServer();
+    await s.world.run({ until: () => !server.alive, deadlineMs: 10_000 });
+    expect(server.exit).toMatchObject({ reason: 'natural', code: 1, openFiles: [] });
+    expect(s.linesOf('servidor_escuchando', 'fail')).toEqual([expect.stringMatching(/error: cannot open \/output\/bets.csv\\x3a EIO\\x3a i\/o error, open '\/output\/bets.csv.done'$/)]);
   });
 });
 
@@ -236,3 +269,72 @@ describe('a commit slot left past the file', () => {
     expect(s.volume.read(BETS_FILE)?.toString()).toBe(kept);
   });
 });
+
+describe('done and acknowledged mean durable', () => {
+  it('two connections of one agency saying done at once: one records it, the other waits for it and is the repeat', async () => {
+    const s = new Scenario({ seed: 15, diskLatencyMs: [2, 4], server: { agencies: 2 } });
+    s.startServer();
+    for (let k = 0; k < 2; k++) {
+      s.peer(async (ctx) => {
+        const c = await PeerConnection.open(ctx);
+        await c.send(encodeHello({ agency: 1 }), encodeDone({ agency: 1 }), encodeHello({ agency: 1 }));
+        await c.expect('status');
+        await c.expect('status');
+        await c.end();
+      }, 30);
+    }
+    await s.runPeers();
+    expect(s.linesOf('notificacion_recibida', 'success').map((l) => l.replace(/^.*agencia:/, 'agencia:')).sort()).toEqual(['agencia: 1 | agencias_listas: 1/2', 'agencia: 1 | repetida: true | agencias_listas: 1/2']);
+    expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toBe('1\n');
+  });
+
+  it('a done whose journal sync failed is not counted, and the same done again records it', async () => {
+    const s = new Scenario({ seed: 16, server: { agencies: 1 } });
+    s.startServer();
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }), batchFrame(1, 0, 2));
+      await c.expect('status');
+      await c.expect('batch_result');
+      s.volume.inject({ op: 'datasync', path: '.done', code: 'EIO' });
+      await c.send(encodeDone({ agency: 1 }), encodeHello({ agency: 1 }));
+      expect((await c.expect('status')).drawDone).toBe(false);
+      await c.send(encodeDone({ agency: 1 }), encodeWinnersQuery({ agency: 1 }));
+      expect((await c.expect('winners')).documents).toEqual(['10000000']);
+      await c.end();
+    });
+    await s.runPeers();
+    expect(s.linesOf('notificacion_recibida', 'success')).toEqual([expect.stringMatching(/agencia: 1 \| agencias_listas: 1\/1$/)]);
+    expect(s.linesOf('sorteo', 'success')).toHaveLength(1);
+  });
+
+  it('a batch repeated on a second connection is acknowledged only once its first copy is durable: a crash right after loses nothing', async () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const s = new Scenario({ seed, diskLatencyMs: [3, 6], server: { agencies: 1 } });
+      s.startServer();
+      let acked = false;
+      s.peer(async (ctx) => {
+        const a = await PeerConnection.open(ctx);
+        const b = await PeerConnection.open(ctx);
+        await a.send(encodeHello({ agency: 1 }));
+        await b.send(encodeHello({ agency: 1 }));
+        await Promise.all([a.expect('status'), b.expect('status')]);
+        await a.send(batchFrame(1, 0, 5));
+        await ctx.platform.clock.sleep(1);
+        await b.send(batchFrame(1, 0, 5));
+        const m = await b.next();
+        if (typeof m !== 'string' && !(m instanceof Error) && m.type === 'batch_result' && m.code === ErrorCode.OK) {
+          acked = true;
+          s.world.crash('server');
+        }
+        a.transport.destroy();
+        b.transport.destroy();
+      }, 20);
+      await s.runPeers();
+      expect(acked, `seed ${seed}`).toBe(true);
+      s.startServer();
+      expect(await storedCount(s, 1), `seed ${seed}`).toBe(5);
+    }
+  });
+});
+

@@ -120,7 +120,7 @@ export const diskContract: readonly ContractCase[] = [
     },
   },
   {
-    name: 'a closed handle is EBADF; a read-only handle refuses writes',
+    name: 'a closed handle is EBADF; a read-only handle refuses writes, a write-only one refuses reads',
     async run({ disk }, { dir }) {
       const path = `${dir}/g`;
       const fh: DiskFile = await disk.open(path, { access: 'write', create: true });
@@ -129,6 +129,9 @@ export const diskContract: readonly ContractCase[] = [
       const ro = await disk.open(path, { access: 'read' });
       await assert.rejects(ro.writev([Buffer.from('x')]), code('EBADF'));
       await ro.close();
+      const wo = await disk.open(path, { access: 'write' });
+      await assert.rejects(wo.read(Buffer.alloc(1), 0, 1, 0), code('EBADF'));
+      await wo.close();
     },
   },
 ];

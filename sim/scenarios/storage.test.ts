@@ -108,6 +108,29 @@ describe('the start-up repair', () => {
     }
   });
 
+  it('after an open that kept the second slot, the next group writes the first: the committed length is never overwritten', async () => {
+    // A torn write of the slot holding the committed length would leave only the older one,
+    // and the next open would cut acknowledged rows.
+    const committed = Buffer.byteLength(rows(1, 0, 3));
+    const kept = Buffer.byteLength(rows(1, 0, 5));
+    const s = new Scenario({ files: { [BETS_FILE]: rows(1, 0, 5) } });
+    s.volume.provision(`${BETS_FILE}.commit`, Buffer.concat([slot(committed), slot(kept)]));
+    s.startServer();
+    s.peer(async (ctx) => {
+      const c = await PeerConnection.open(ctx);
+      await c.send(encodeHello({ agency: 1 }));
+      expect((await c.expect('status')).stored).toBe(5);
+      await c.send(batchFrame(1, 5, 2));
+      await c.expect('batch_result');
+      await c.end();
+    }, 1);
+    await s.runPeers();
+    const [first, second] = slotsOf(s.volume.read(`${BETS_FILE}.commit`));
+    expect(second).toBe(kept);
+    expect(first).toBe(s.volume.read(BETS_FILE)?.length);
+    expect(first).toBeGreaterThan(kept);
+  });
+
   it('says so when the commit record is longer than the file; counts rows per agency and names malformed ones', async () => {
     const s = new Scenario({ files: { [BETS_FILE]: `${rows(1, 0, 2)}${rows(2, 0, 3)}not a row\n` } });
     s.volume.provision(`${BETS_FILE}.commit`, Buffer.concat([slot(100_000), slot(90_000)]));

@@ -17,6 +17,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The deterministic simulator (sim/): its kernel and models, and the real system run on it. Node only.
+          name: 'sim',
+          include: ['sim/**/*.test.ts'],
+          testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           // A real Docker engine or headless Chromium: without one these fail, never skip.
           name: 'engine',
           include: NEEDS_ENGINE_OR_BROWSER.map((p) => `harness/${p}`),

@@ -8,7 +8,7 @@ export { Timeline, type EventFilter, type TimelineEntry, WaitTimeoutError, Timel
 export { Datasets, agencyDocuments, type DatasetSource, type PreparedDataset } from './datasets/datasets.js';
 export { Faults, Triggers, type Fault, type Trigger } from './faults/faults.js';
 export { Nemesis, NEMESIS_KINDS, type NemesisKind, type NemesisOptions } from './faults/nemesis.js';
-export { checkExactlyOnce, describeCheck, rowText, type CheckInput, type LogRecord } from './checker/set-checker.js';
+export { checkExactlyOnce, describeCheck, rowText, type CheckInput, type LogRecord, type ProcessEnd, type RunEvent } from './checker/set-checker.js';
 export { checkRun } from './checker/check-run.js';
 export type { CheckResult, CheckedSet } from './checker/check-result.js';
 export { Probes, MockServers, type ProbeResult } from './probes/probes.js';

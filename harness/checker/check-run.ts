@@ -6,7 +6,8 @@ import { type PreparedDataset, validBets } from '../datasets/datasets.js';
 import type { StoredBets } from '../results/run-result.js';
 import type { Timeline } from '../run/timeline.js';
 import type { CheckResult } from './check-result.js';
-import { type CheckedAgency, checkExactlyOnce, type LogRecord } from './set-checker.js';
+import { endOfExitCode, type RunEvent } from './run-events.js';
+import { type CheckedAgency, checkExactlyOnce } from './set-checker.js';
 
 export interface RunAgency {
   readonly agency: number;
@@ -23,11 +24,12 @@ export interface RunCheckInput {
   readonly stored: StoredBets;
 }
 
-/** The timeline's course log lines as the checker's plain events, in arrival order. */
-export function logRecords(timeline: Timeline): LogRecord[] {
-  const out: LogRecord[] = [];
+/** The timeline's course log lines and container exits as the checker's plain events, in arrival order. */
+export function logRecords(timeline: Pick<Timeline, 'entries'>): RunEvent[] {
+  const out: RunEvent[] = [];
   for (const e of timeline.entries) {
     if (e.kind === 'log' && e.event) out.push({ source: e.source, action: e.event.action, result: e.event.result, details: e.event.details });
+    else if (e.kind === 'exit') out.push(endOfExitCode(e.source, e.exitCode));
   }
   return out;
 }

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Datasets } from '../datasets/datasets.js';
 import { parseBetsCsv } from '../results/run-result.js';
 import { Timeline } from '../run/timeline.js';
-import { checkRun } from './check-run.js';
-import { type CheckedAgency, checkExactlyOnce, describeCheck, type LogRecord, type ValidBet } from './set-checker.js';
+import { checkRun, logRecords } from './check-run.js';
+import { type CheckedAgency, checkExactlyOnce, describeCheck, type LogRecord, type RunEvent, type ValidBet } from './set-checker.js';
 
 // Agency 1: Ana bets twice with the same document (different numbers); one row appears twice.
 const VALID_1: ValidBet[] = [
@@ -40,7 +40,7 @@ const agencies = (w1: string[] = ['30111222'], w2: string[] = ['40111222']): Che
   { agency: 2, service: 'client2', validBets: VALID_2, expectedWinners: ['40111222'], winners: w2 },
 ];
 
-async function check(rows: string[], e = events({ client1: 4, client2: 2 }), a = agencies()) {
+async function check(rows: string[], e: readonly RunEvent[] = events({ client1: 4, client2: 2 }), a = agencies()) {
   return checkExactlyOnce({ agencies: a, events: e, stored: await parseBetsCsv(rows.map((r) => `${r}\n`).join('')) });
 }
 
@@ -117,6 +117,73 @@ describe('the exactly-once checker, a pure function of rows, log events and vali
     expect((await check([...ROWS_1, ...ROWS_2], same)).valid).toBe(true);
     const other = [...events({ client1: 4, client2: 2 }), event('server', 'sorteo_recuperado', { apuestas: '5', ganadores: '2' })];
     expect((await check([...ROWS_1, ...ROWS_2], other)).conditions[2]).toMatchObject({ ok: false });
+  });
+});
+
+describe('a draw recorded but never logged as sorteo (its server life killed in between)', () => {
+  const recovered = (apuestas = '6') => event('server', 'sorteo_recuperado', { apuestas, ganadores: '2' });
+  const killed = { source: 'server', ended: 'unclean' } as const;
+  const exited = { source: 'server', ended: 'clean' } as const;
+  const noDraw = () => events({ client1: 4, client2: 2 }, 0);
+  const drawOf = async (e: readonly RunEvent[]) => (await check([...ROWS_1, ...ROWS_2], e)).conditions[2];
+
+  it('is valid: no sorteo, a server life killed, then sorteo_recuperado with the stored totals', async () => {
+    const result = await check([...ROWS_1, ...ROWS_2], [...noDraw(), killed, recovered()]);
+    expect(result.valid, describeCheck(result)).toBe(true);
+    expect(result.conditions[2]?.detail).toMatch(/^0 draws logged \(a server life was killed after recording it\), recovered, over 6 bets/);
+    expect((await drawOf([...noDraw(), killed, recovered(), killed, recovered()]))?.ok).toBe(true);
+  });
+
+  it('stays red when no server life was killed before the first sorteo_recuperado', async () => {
+    expect(await drawOf([...noDraw(), recovered()])).toMatchObject({ ok: false, detail: '0 draws, yet a restarted server recovered one, with no server life killed before it' });
+    expect((await drawOf([...noDraw(), exited, recovered()]))?.ok).toBe(false);
+    expect((await drawOf([...noDraw(), recovered(), killed, recovered()]))?.ok).toBe(false);
+    expect((await drawOf([...noDraw(), { source: 'client1', ended: 'unclean' }, recovered()]))?.ok).toBe(false);
+  });
+
+  it('stays red for totals that differ from the stored rows or from each other, and for two sorteo', async () => {
+    expect(await drawOf([...noDraw(), killed, recovered('5')])).toMatchObject({ ok: false, detail: 'the draw counted 5 bets but bets.csv holds 6' });
+    expect((await drawOf([...noDraw(), killed, recovered(), killed, recovered('5')]))?.ok).toBe(false);
+    expect(await drawOf([...events({ client1: 4, client2: 2 }, 2), killed, recovered()])).toMatchObject({ ok: false, detail: '2 draws' });
+  });
+
+  it('stays red when the recovered draw came before every agency was done', async () => {
+    const e = noDraw();
+    expect(await drawOf([...e.slice(0, 2), killed, recovered(), ...e.slice(2)])).toMatchObject({ ok: false, detail: 'the draw ran before every agency was done' });
+  });
+
+  it('a Docker run says so with the exit code: 137 (SIGKILL) is a killed life, 0 or 1 an exit', () => {
+    const timeline = new Timeline();
+    timeline.addLine('server', 'action: apuesta_recibida | result: success | cantidad: 1');
+    for (const code of [137, 0, 1, 143]) timeline.add({ at: 0, source: 'server', kind: 'exit', text: `server exited with code ${code}`, event: undefined, exitCode: code });
+    expect(logRecords(timeline)).toEqual([
+      { source: 'server', action: 'apuesta_recibida', result: 'success', details: { cantidad: '1' } },
+      { source: 'server', ended: 'unclean' },
+      { source: 'server', ended: 'clean' },
+      { source: 'server', ended: 'clean' },
+      { source: 'server', ended: 'unclean' },
+    ]);
+  });
+});
+
+describe('what a restarted process says counts as well', () => {
+  it("a client's reanudar (the count the server holds) acknowledges those bets: killed before its last answer, it has nothing left to send", async () => {
+    const e = events({ client1: 2, client2: 2 });
+    const resumed = [...e.slice(0, 2), event('client1', 'reanudar', { agencia: '1', apuestas_guardadas: '4' }, 'in_progress'), ...e.slice(2)];
+    const result = await check([...ROWS_1, ...ROWS_2], resumed);
+    expect(result.valid, describeCheck(result)).toBe(true);
+    expect(result.acknowledged).toBe(6);
+    // And what the server said it held must be there: otherwise those bets are lost.
+    expect(set(await check([...ROWS_1.slice(0, 3), ...ROWS_2], resumed), 'lost')).toMatchObject({ count: 1 });
+  });
+
+  it('a restarted server that found every agency done in its journal (abrir_almacenamiento done: N, agencias_esperadas: N) is a done notice', async () => {
+    const e = events({ client1: 4, client2: 2 }).filter((r) => r.action !== 'notificacion_recibida');
+    const open = (done: string) => [event('server', 'abrir_almacenamiento', { bets: '6', agencies: '2', done }), event('server', 'servidor_escuchando', { agencias_esperadas: '2' })];
+    const draw = e.pop() as LogRecord;
+    expect((await check([...ROWS_1, ...ROWS_2], [...e, ...open('2'), draw])).valid).toBe(true);
+    expect((await check([...ROWS_1, ...ROWS_2], [...e, ...open('1'), draw])).conditions[2]).toMatchObject({ ok: false, detail: 'no notice that every agency was done' });
+    expect((await check([...ROWS_1, ...ROWS_2], [...e, draw, ...open('2')])).conditions[2]).toMatchObject({ ok: false, detail: 'the draw ran before every agency was done' });
   });
 });
 

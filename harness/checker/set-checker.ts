@@ -1,7 +1,7 @@
 /**
  * The exactly-once checker, after Jepsen's set checker. It reads a finished run from the outside:
  * what each client logged as acknowledged (`apuestas_enviadas … enviadas: N`, the absolute count
- * of its bets the server confirmed), the agency files (everything that could have been sent),
+ * of its bets the server confirmed, or `reanudar … apuestas_guardadas: N` after a reconnect), the agency files (everything that could have been sent),
  * bets.csv (everything stored), the server's draw lines and the winners each client reported.
  *
  *   lost        acknowledged but not stored          must be empty
@@ -21,6 +21,10 @@
 import { formatRow } from '../../testbed/dataset/csv.js';
 import type { StoredBetRow, StoredBets } from '../results/run-result.js';
 import type { BetKey, CheckedCondition, CheckedSet, CheckResult } from './check-result.js';
+import { drawCondition } from './draw-condition.js';
+import { isLogRecord, type RunEvent } from './run-events.js';
+
+export { isLogRecord, isProcessEnd, type LogRecord, type ProcessEnd, type RunEvent } from './run-events.js';
 
 const EXAMPLES = 5;
 
@@ -39,18 +43,10 @@ export interface CheckedAgency {
   readonly winners: readonly string[] | undefined;
 }
 
-/** One course log line as the checker reads it; events come in the order they happened. */
-export interface LogRecord {
-  readonly source: string;
-  readonly action: string;
-  readonly result: string;
-  readonly details: Readonly<Record<string, string>>;
-}
-
 export interface CheckInput {
   readonly agencies: readonly CheckedAgency[];
-  /** Every process's log events, in one order (the run's timeline). */
-  readonly events: readonly LogRecord[];
+  /** Every process's log events and the ends of its lives, in one order (the run's timeline). */
+  readonly events: readonly RunEvent[];
   readonly stored: StoredBets;
 }
 
@@ -83,31 +79,19 @@ function add(set: Multiset, key: BetKey, n = 1): void {
 }
 
 /**
- * How many bets the client `service` saw acknowledged, across restarts: the largest count the
- * server confirmed to it, by a batch's answer (`apuestas_enviadas … enviadas: N`) or by the
- * status that opens a connection (`reanudar … apuestas_guardadas: N`: after a server crash, the
- * batches whose answers were lost are confirmed stored that way, and are not sent again).
+ * How many bets the client `service` saw acknowledged, across its restarts: the largest count
+ * the server confirmed to it, as an answer to a batch (`apuestas_enviadas … enviadas: N`) or,
+ * after a reconnect, as the count the server holds (`reanudar … apuestas_guardadas: N`: a client
+ * killed after its last batch was stored but before the answer learns it only that way).
  */
-export function acknowledgedCount(events: readonly LogRecord[], service: string): number {
+export function acknowledgedCount(events: readonly RunEvent[], service: string): number {
   let max = 0;
   for (const e of events) {
-    if (e.source !== service) continue;
-    const n =
-      e.action === 'apuestas_enviadas' && e.result === 'success' ? Number(e.details.enviadas)
-      : e.action === 'reanudar' && e.result === 'in_progress' ? Number(e.details.apuestas_guardadas)
-      : NaN;
+    if (!isLogRecord(e) || e.source !== service) continue;
+    const n = e.action === 'apuestas_enviadas' && e.result === 'success' ? Number(e.details.enviadas) : e.action === 'reanudar' ? Number(e.details.apuestas_guardadas) : NaN;
     if (Number.isFinite(n) && n > max) max = n;
   }
   return max;
-}
-
-/** The events of `source` (a name or a pattern) with this action and result, with their place in the order. */
-function select(events: readonly LogRecord[], source: string, action: string, result: string): { readonly at: number; readonly e: LogRecord }[] {
-  const out: { at: number; e: LogRecord }[] = [];
-  events.forEach((e, at) => {
-    if (e.source === source && e.action === action && e.result === result) out.push({ at, e });
-  });
-  return out;
 }
 
 /** One of the checker's sets, filled bet by bet: a count and the first few examples. */
@@ -180,32 +164,6 @@ function checkAgency(agency: number, stored: readonly StoredBetRow[], valid: rea
     if (inFile === 0) sets.unexpected.add(key, n);
     else sets.duplicated.add(key, n - inFile);
   }
-}
-
-function drawCondition(events: readonly LogRecord[], storedRows: number, agencies: number): CheckedCondition {
-  const draws = select(events, 'server', 'sorteo', 'success');
-  const recovered = select(events, 'server', 'sorteo_recuperado', 'success');
-  const failed = select(events, 'server', 'sorteo', 'fail');
-  const first = draws[0];
-  const bets = Number(first?.e.details.apuestas);
-  // The server's own count (`agencias_listas: 5/5`): the lottery may expect more agencies than the checked clients.
-  const lastDone = select(events, 'server', 'notificacion_recibida', 'success').find(({ e }) => {
-    const [ready, expected] = (e.details.agencias_listas ?? '').split('/');
-    return ready !== undefined && ready !== '' && ready === expected;
-  });
-  const problems: string[] = [];
-  if (draws.length !== 1) problems.push(`${draws.length} draws`);
-  if (failed.length > 0) problems.push(`${failed.length} failed draw(s)`);
-  if (first && bets !== storedRows) problems.push(`the draw counted ${bets} bets but bets.csv holds ${storedRows}`);
-  if (first && lastDone && first.at < lastDone.at) problems.push('the draw ran before every agency was done');
-  if (first && !lastDone) problems.push('no notice that every agency was done');
-  for (const { e } of recovered) {
-    if (Number(e.details.apuestas) !== bets || e.details.ganadores !== first?.e.details.ganadores) {
-      problems.push(`a restarted server recovered a different draw: apuestas ${e.details.apuestas}, ganadores ${e.details.ganadores}`);
-    }
-  }
-  const seen = `${draws.length} draw(s)${recovered.length > 0 ? `, ${recovered.length} recovered after restarts` : ''}`;
-  return { name: 'the draw ran exactly once', ok: problems.length === 0, detail: problems.length === 0 ? `${seen}, over ${bets} bets, after all ${agencies} agencies were done` : problems.join('; ') };
 }
 
 /** Checks a finished run: every set empty, the draw once, every agency's winners as the dataset says. */

@@ -19,6 +19,8 @@ import { parseArgs } from 'node:util';
 import { generateDataset } from '../../testbed/dataset/dataset.js';
 import { Logger, MemorySink } from '../log/logger.js';
 import { DEFAULT_SERVER_CONFIG } from '../server/config.js';
+import { nodePlatform } from '../platform/node-platform.js';
+import { nodeProcessInfo } from '../platform/node-process.js';
 import { LotteryServer } from '../server/server.js';
 import { startTestClient } from '../testing/test-client.js';
 import { tempDir } from '../testing/test-server.js';
@@ -88,6 +90,8 @@ async function runSystem(worker: Worker | undefined, outDir: string, files: read
     const server = await LotteryServer.start(
       { ...DEFAULT_SERVER_CONFIG, ip: '127.0.0.1', port: 0, agencies: files.length, betsFile: join(outDir, 'bets.csv') },
       log,
+      nodePlatform,
+      nodeProcessInfo,
     );
     const out = await runClients(worker, { port: server.address.port, files, batchMax, window, ...(logs ? { log: logs.clients } : {}) });
     const ms = performance.now() - started;

@@ -16,10 +16,9 @@ import { type Batch, Batcher } from './batcher.js';
 import type { BetSource } from './bet-source.js';
 import type { ClientConfig } from './config.js';
 import { ConnectionLoop } from './connection-loop.js';
-import { sleep } from './retry.js';
-import { ClientFailure, type Connect, expect, type Inbox, TransientError, TRANSIENT_CODES, within } from './wire.js';
+import { ClientFailure, type ClientTime, type Connect, expect, type Inbox, TransientError, TRANSIENT_CODES, within } from './wire.js';
 
-export { ClientFailure, type Connect, TransientError } from './wire.js';
+export { ClientFailure, type ClientTime, type Connect, TransientError } from './wire.js';
 
 export type ClientOutcome =
   | { readonly kind: 'finished'; readonly winners: readonly string[]; readonly bets: number; readonly invalidRows: number }
@@ -42,12 +41,13 @@ export class AgencyClient {
     connect: Connect,
     log: Logger,
     private readonly signal: AbortSignal,
+    private readonly time: ClientTime,
   ) {
     // Binds the agency; the loop's logger for each connection binds its peer too.
     this.log = log.child({ agencia: config.id });
     // retry.*, not loop.*: the course writes loop.* for its echo loop (a few messages), not for this.
     const policy = { attempts: config.retryAttempts, backoffCapMs: config.retryPeriodMs };
-    this.loop = new ConnectionLoop(config.server, connect, policy, this.log, signal);
+    this.loop = new ConnectionLoop(config.server, connect, policy, this.log, signal, time);
   }
 
   /** Runs until the winners are known, SIGTERM (stopped) or a failure (throws ClientFailure). */
@@ -61,18 +61,18 @@ export class AgencyClient {
     const agency = this.config.id;
     const inbox = t.messages()[Symbol.asyncIterator]();
     const answerMs = this.config.answerTimeoutMs;
-    await within(t.send(encodeHello({ agency })), answerMs, 'sending "hello"', t);
-    const status = await within(expect(inbox, 'status'), answerMs, 'an answer to "hello"', t);
+    await within(this.time.clock, t.send(encodeHello({ agency })), answerMs, 'sending "hello"', t);
+    const status = await within(this.time.clock, expect(inbox, 'status'), answerMs, 'an answer to "hello"', t);
     // An answer to hello is no progress (a server that answers and then fails would be retried for
     // ever): acknowledged bets and the winners are.
     if (status.stored > 0) log.info('reanudar', 'in_progress', { agencia: bound, apuestas_guardadas: status.stored });
     await this.sendBets(t, log, inbox, status.stored, onProgress);
-    await within(t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]), answerMs, 'sending "done"', t);
+    await within(this.time.clock, t.send([encodeDone({ agency }), encodeWinnersQuery({ agency })]), answerMs, 'sending "done"', t);
     log.info('notificacion_enviada', 'success', { agencia: bound, apuestas: this.validBets });
     const winners: string[] = [];
     for (;;) {
       // The draw waits for every agency: a longer wait is normal here, but not an endless one.
-      const part = await within(expect(inbox, 'winners'), answerMs * WINNERS_WAIT_FACTOR, 'the winners', t);
+      const part = await within(this.time.clock, expect(inbox, 'winners'), answerMs * WINNERS_WAIT_FACTOR, 'the winners', t);
       winners.push(...part.documents);
       if (part.last) break;
     }
@@ -95,7 +95,7 @@ export class AgencyClient {
     let sent = stored;
     const settleOldest = async () => {
       const batch = inflight.shift() as Batch;
-      const result = await within(expect(inbox, 'batch_result'), this.config.answerTimeoutMs, `the answer to the batch at bet ${batch.firstIndex}`, t);
+      const result = await within(this.time.clock, expect(inbox, 'batch_result'), this.config.answerTimeoutMs, `the answer to the batch at bet ${batch.firstIndex}`, t);
       if (result.firstIndex !== batch.firstIndex) {
         throw new ClientFailure(`answer for bet ${result.firstIndex} arrived while bet ${batch.firstIndex} was expected`);
       }
@@ -125,9 +125,9 @@ export class AgencyClient {
       const frame = this.source.single
         ? encodeBet({ agency, index: batch.firstIndex, bet: betAt(batch.text, scanBets(batch.text, 1), 0) })
         : encodeBatchText({ agency, firstIndex: batch.firstIndex, count: batch.count, text: batch.text }, batch.textBytes);
-      await within(t.send(frame), this.config.answerTimeoutMs, `sending the batch at bet ${batch.firstIndex}`, t);
+      await within(this.time.clock, t.send(frame), this.config.answerTimeoutMs, `sending the batch at bet ${batch.firstIndex}`, t);
       inflight.push(batch);
-      await sleep(batchPeriodMs, this.signal);
+      await this.time.clock.sleep(batchPeriodMs, this.signal);
     };
 
     let position = 0;

@@ -6,7 +6,6 @@
  * Rows that cannot be used come out as `invalid` items naming the file, line and reason; they
  * take no position in the agency's stream of bets, so positions stay the same on every read.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import type { BetFields } from '../domain/bet.js';
@@ -14,6 +13,7 @@ import { checkBet, checkBetSpans } from '../domain/validation.js';
 import { betText, RS, US } from '../protocol/bet-text.js';
 import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
 import type { Logger } from '../log/logger.js';
+import type { Disk } from '../platform/disk.js';
 
 /** A row that cannot be sent: which line, and why. */
 export interface InvalidRow {
@@ -51,16 +51,17 @@ export class CsvFileSource implements BetSource {
     readonly path: string,
     private readonly agency: number,
     private readonly log: Logger,
+    private readonly disk: Disk,
   ) {
     this.description = `file ${path}`;
   }
 
   async *read(): AsyncIterable<SourceChunk> {
-    const stream = createReadStream(this.path, { highWaterMark: READ_CHUNK });
+    const stream = this.disk.readStream(this.path, { highWaterMark: READ_CHUNK });
     const decoder = new TextDecoder('utf-8');
     const parser = new CsvParser();
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for await (const chunk of stream) {
         yield toChunk(this.agency, parser.push(decoder.decode(chunk, { stream: true })));
       }
       yield toChunk(this.agency, [...parser.push(decoder.decode()), ...parser.end()]);
@@ -121,14 +122,14 @@ const ENV_KEYS = ['NOMBRE', 'APELLIDO', 'DOCUMENTO', 'NACIMIENTO', 'NUMERO'] as 
  * directory in the file's place is a ConfigError: Docker leaves one where a bind-mounted host
  * file was missing (compose files of old mounted each agency file by itself).
  */
-export function chooseSource(dataFile: string, agency: number, env: NodeJS.ProcessEnv, log: Logger): BetSource {
-  if (existsSync(dataFile)) {
-    if (statSync(dataFile).isDirectory()) {
+export function chooseSource(dataFile: string, agency: number, env: NodeJS.ProcessEnv, log: Logger, disk: Disk): BetSource {
+  if (disk.exists(dataFile)) {
+    if (disk.isDirectory(dataFile)) {
       throw new ConfigError(
         `agency file ${dataFile} is a directory: Docker creates one where a mounted host file did not exist; remove that directory on the host (e.g. .data/${basename(dataFile)}) and write the file, or mount the folder instead`,
       );
     }
-    return new CsvFileSource(dataFile, agency, log);
+    return new CsvFileSource(dataFile, agency, log, disk);
   }
   const present = ENV_KEYS.filter((k) => env[k] !== undefined && env[k] !== '');
   if (present.length === ENV_KEYS.length) {

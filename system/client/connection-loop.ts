@@ -6,8 +6,8 @@
  */
 import { bound, type Logger } from '../log/logger.js';
 import type { Transport } from '../transport/transport.js';
-import { ClientFailure, type Connect, isTransient } from './wire.js';
-import { backoffDelay, sleep } from './retry.js';
+import { ClientFailure, type ClientTime, type Connect, isTransient } from './wire.js';
+import { backoffDelay } from './retry.js';
 
 export interface ReconnectPolicy {
   /** Attempts in a row (failed connects, or conversations that made no progress) before giving up. */
@@ -33,6 +33,7 @@ export class ConnectionLoop {
     private readonly policy: ReconnectPolicy,
     private readonly log: Logger,
     private readonly signal: AbortSignal,
+    private readonly time: ClientTime,
   ) {
     signal.addEventListener('abort', () => void this.current?.end(300), { once: true });
   }
@@ -72,9 +73,9 @@ export class ConnectionLoop {
     const attempt = failures + 1;
     const { attempts, backoffCapMs } = this.policy;
     if (attempt >= attempts) throw new ClientFailure(`gave up after ${attempt} attempts: ${err.message}`, { cause: err });
-    const delay = backoffDelay(attempt, backoffCapMs);
+    const delay = backoffDelay(attempt, backoffCapMs, () => this.time.random.next());
     this.log.info(action, 'in_progress', { attempt, of: attempts, retry_in_ms: delay, error: err.message });
-    await sleep(delay, this.signal);
+    await this.time.clock.sleep(delay, this.signal);
     return attempt;
   }
 }

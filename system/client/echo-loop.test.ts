@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Logger, MemorySink } from '../log/logger.js';
 import { ChildRun } from '../testing/child-process.js';
 import { linesOf, startTestServer, tempDir, type TestServer } from '../testing/test-server.js';
-import { SocketTransport } from '../transport/socket-transport.js';
+import { nodePlatform } from '../platform/node-platform.js';
+import { nodeConnect } from '../testing/test-client.js';
 import { DEFAULT_CLIENT_CONFIG, type ClientConfig } from './config.js';
 import { EchoLoop, echoMessage } from './echo-loop.js';
 
@@ -18,7 +19,7 @@ afterEach(async () => {
   dir.remove();
 });
 
-const connect = (host: string, port: number) => SocketTransport.connect(host, port);
+const connect = nodeConnect;
 const configFor = (id: number, amount: number, periodMs: number): ClientConfig => ({
   ...DEFAULT_CLIENT_CONFIG,
   mode: 'echo',
@@ -31,7 +32,7 @@ const configFor = (id: number, amount: number, periodMs: number): ClientConfig =
 describe('EchoLoop', () => {
   it('sends loop.amount messages, logs each echoed reply and loop_finished; the server logs each message with the peer ip', async () => {
     const sink = new MemorySink();
-    const outcome = await new EchoLoop(configFor(4, 3, 20), connect, new Logger('INFO', sink), new AbortController().signal).run();
+    const outcome = await new EchoLoop(configFor(4, 3, 20), connect, new Logger('INFO', sink), new AbortController().signal, nodePlatform).run();
     expect(outcome).toEqual({ kind: 'finished', messages: 3 });
     const received = linesOf(sink, 'receive_message', 'success').map((l) => l.slice(l.indexOf('action:')));
     expect(received).toEqual([1, 2, 3].map((k) => `action: receive_message | result: success | client_id: 4 | msg: [CLIENT 4] Message N°${k}`));
@@ -42,7 +43,7 @@ describe('EchoLoop', () => {
 
   it('one message every loop.period', async () => {
     const started = performance.now();
-    await new EchoLoop(configFor(1, 4, 100), connect, new Logger('INFO', new MemorySink()), new AbortController().signal).run();
+    await new EchoLoop(configFor(1, 4, 100), connect, new Logger('INFO', new MemorySink()), new AbortController().signal, nodePlatform).run();
     // Three pauses between four messages.
     expect(performance.now() - started).toBeGreaterThanOrEqual(295);
   });
@@ -50,7 +51,7 @@ describe('EchoLoop', () => {
   it('stops mid-loop when aborted (SIGTERM): no more messages, the connection closed', async () => {
     const sink = new MemorySink();
     const controller = new AbortController();
-    const run = new EchoLoop(configFor(2, 1000, 50), connect, new Logger('INFO', sink), controller.signal).run();
+    const run = new EchoLoop(configFor(2, 1000, 50), connect, new Logger('INFO', sink), controller.signal, nodePlatform).run();
     while (linesOf(sink, 'receive_message').length < 2) await new Promise((r) => setTimeout(r, 5));
     controller.abort();
     const outcome = await run;

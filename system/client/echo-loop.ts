@@ -9,10 +9,9 @@
 import type { Logger } from '../log/logger.js';
 import { encodeEcho } from '../protocol/serializer.js';
 import type { Transport } from '../transport/transport.js';
-import { ClientFailure, type Connect, expect, within } from './wire.js';
+import { ClientFailure, type ClientTime, type Connect, expect, within } from './wire.js';
 import type { ClientConfig } from './config.js';
 import { ConnectionLoop } from './connection-loop.js';
-import { sleep } from './retry.js';
 
 /** Connection attempts in a row before the loop gives up, and the longest wait between two. */
 export const ECHO_CONNECT_ATTEMPTS = 30;
@@ -33,8 +32,9 @@ export class EchoLoop {
     connect: Connect,
     private readonly log: Logger,
     private readonly signal: AbortSignal,
+    private readonly time: ClientTime,
   ) {
-    this.loop = new ConnectionLoop(config.server, connect, { attempts: ECHO_CONNECT_ATTEMPTS, backoffCapMs: ECHO_CONNECT_BACKOFF_CAP_MS }, log, signal);
+    this.loop = new ConnectionLoop(config.server, connect, { attempts: ECHO_CONNECT_ATTEMPTS, backoffCapMs: ECHO_CONNECT_BACKOFF_CAP_MS }, log, signal, time);
   }
 
   /** Runs until every message came back (finished), SIGTERM (stopped), or throws a ClientFailure. */
@@ -50,8 +50,8 @@ export class EchoLoop {
     const inbox = t.messages()[Symbol.asyncIterator]();
     while (this.answered < loopAmount) {
       const message = echoMessage(id, this.answered + 1);
-      await within(t.send(encodeEcho({ data: Buffer.from(message, 'utf8') })), answerTimeoutMs, `sending message ${this.answered + 1}`, t);
-      const reply = await within(expect(inbox, 'echo'), answerTimeoutMs, `the echo of message ${this.answered + 1}`, t);
+      await within(this.time.clock, t.send(encodeEcho({ data: Buffer.from(message, 'utf8') })), answerTimeoutMs, `sending message ${this.answered + 1}`, t);
+      const reply = await within(this.time.clock, expect(inbox, 'echo'), answerTimeoutMs, `the echo of message ${this.answered + 1}`, t);
       const text = reply.data.toString('utf8');
       if (text !== message) {
         throw new ClientFailure(`the server echoed ${JSON.stringify(text)} for ${JSON.stringify(message)}`);
@@ -59,7 +59,7 @@ export class EchoLoop {
       this.answered++;
       onProgress();
       log.info('receive_message', 'success', { client_id: id, msg: text });
-      if (this.answered < loopAmount) await sleep(loopPeriodMs, this.signal);
+      if (this.answered < loopAmount) await this.time.clock.sleep(loopPeriodMs, this.signal);
       if (this.signal.aborted) return;
     }
   }

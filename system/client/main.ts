@@ -9,15 +9,17 @@
 import { ConfigError } from '../config/config-error.js';
 import { configPath } from '../config/config-path.js';
 import { exitOnCrash, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { nodePlatform } from '../platform/node-platform.js';
 import { SocketTransport } from '../transport/socket-transport.js';
 import { AgencyClient } from './agency-client.js';
 import { type BetSource, chooseSource } from './bet-source.js';
 import { describeClientConfig, type LoadedClientConfig, loadClientConfig } from './config.js';
 import { EchoLoop } from './echo-loop.js';
 
-const connect = (host: string, port: number, signal?: AbortSignal) => SocketTransport.connect(host, port, undefined, signal);
+const { network, clock } = nodePlatform;
+const connect = (host: string, port: number, signal?: AbortSignal) => SocketTransport.connect(network, clock, host, port, undefined, signal);
 
-const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
+const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT), () => new Date(clock.now()));
 // An uncaught error is logged (`crash`) and exits 1; every line is written before the process ends.
 exitOnCrash(log);
 
@@ -46,13 +48,13 @@ async function main(): Promise<number> {
 
   let source: BetSource;
   try {
-    source = chooseSource(loaded.config.dataFile, loaded.config.id, process.env, log);
+    source = chooseSource(loaded.config.dataFile, loaded.config.id, process.env, log, nodePlatform.disk);
   } catch (err) {
     log.error('config', 'fail', { error_type: (err as Error).name, error: (err as Error).message });
     return err instanceof ConfigError ? 2 : 1;
   }
 
-  const client = new AgencyClient(loaded.config, source, connect, log, controller.signal);
+  const client = new AgencyClient(loaded.config, source, connect, log, controller.signal, nodePlatform);
   try {
     const outcome = await client.run();
     if (outcome.kind === 'stopped') {
@@ -75,7 +77,7 @@ async function main(): Promise<number> {
 async function runEchoLoop(loaded: LoadedClientConfig, log: Logger, signal: AbortSignal): Promise<number> {
   const id = loaded.config.id;
   try {
-    const outcome = await new EchoLoop(loaded.config, connect, log, signal).run();
+    const outcome = await new EchoLoop(loaded.config, connect, log, signal, nodePlatform).run();
     if (outcome.kind === 'stopped') log.info('shutdown', 'success', { client_id: id, mensajes: outcome.messages });
     return 0;
   } catch (err) {

@@ -3,12 +3,17 @@
  * failure (transient: worth another connection; ClientFailure: not), reading the next message
  * of an expected type, and bounding every wait on the server.
  */
+import type { Clock, Timer } from '../platform/clock.js';
+import type { Platform } from '../platform/platform.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import type { Message } from '../protocol/messages.js';
 import { ConnectionClosedError, type Transport } from '../transport/transport.js';
 
 /** Opens a connection; `signal` (when given) cancels an attempt still in progress. */
 export type Connect = (host: string, port: number, signal?: AbortSignal) => Promise<Transport>;
+
+/** What a client takes of its platform besides the connection: time (timeouts, pauses) and the backoff's jitter. */
+export type ClientTime = Pick<Platform, 'clock' | 'random'>;
 
 /** Worth another connection attempt: the server is down, restarting, busy or shutting down. */
 export class TransientError extends Error {
@@ -47,10 +52,10 @@ export async function expect<T extends Message['type']>(inbox: Inbox, type: T): 
  * otherwise hold the client forever: past `ms`, the connection is destroyed and the wait fails
  * with a TransientError, so the client reconnects and resumes from the server's count.
  */
-export async function within<T>(work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+export async function within<T>(clock: Clock, work: Promise<T>, ms: number, what: string, t: Transport): Promise<T> {
+  let timer: Timer | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       t.destroy();
       reject(new TransientError(`no progress from the server for ${ms} ms while waiting for ${what}`));
     }, ms);
@@ -58,7 +63,7 @@ export async function within<T>(work: Promise<T>, ms: number, what: string, t: T
   try {
     return await Promise.race([work, timeout]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
 

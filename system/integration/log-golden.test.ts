@@ -16,9 +16,10 @@ import { DEFAULT_SERVER_CONFIG } from '../server/config.js';
 import { LotteryServer } from '../server/server.js';
 import { encodeBatchText, encodeHello } from '../protocol/serializer.js';
 import { RawPeer } from '../testing/raw-peer.js';
-import { writeAgencyFile } from '../testing/test-client.js';
+import { nodeConnect, writeAgencyFile } from '../testing/test-client.js';
 import { eventually, tempDir } from '../testing/test-server.js';
-import { SocketTransport } from '../transport/socket-transport.js';
+import { nodePlatform } from '../platform/node-platform.js';
+import { nodeProcessInfo } from '../platform/node-process.js';
 
 const T = new Date('2024-05-06T07:08:09.123Z');
 const clock = (): Date => T;
@@ -48,10 +49,10 @@ async function story(format: LogFormat): Promise<Logs> {
     const sink = new MemorySink();
     clientSinks.push(sink);
     const log = new Logger('DEBUG', sink, format, clock);
-    return new AgencyClient(cfg, new CsvFileSource(file, id, log), (h, p) => SocketTransport.connect(h, p), log, new AbortController().signal).run();
+    return new AgencyClient(cfg, new CsvFileSource(file, id, log, nodePlatform.disk), nodeConnect, log, new AbortController().signal, nodePlatform).run();
   };
   try {
-    let server = await LotteryServer.start({ ...config, maxConnections: 2, idleTimeoutMs: 300 }, serverLog());
+    let server = await LotteryServer.start({ ...config, maxConnections: 2, idleTimeoutMs: 300 }, serverLog(), nodePlatform, nodeProcessInfo);
     const port = server.address.port;
     // Garbage: a protocol error, then the connection is closed.
     const garbage = await RawPeer.connect(port);
@@ -74,7 +75,7 @@ async function story(format: LogFormat): Promise<Logs> {
     await eventually(() => serverSink.lines.filter((l) => l.includes('close')).length >= 5, 5000, 'held connections closed');
     await server.shutdown('SIGTERM');
 
-    server = await LotteryServer.start(config, serverLog());
+    server = await LotteryServer.start(config, serverLog(), nodePlatform, nodeProcessInfo);
     const port2 = server.address.port;
     const one = client(port2, 1, file1);
     await eventually(() => serverSink.lines.some((l) => l.includes('notificacion_recibida')), 5000, 'agency 1 done');
@@ -89,7 +90,7 @@ async function story(format: LogFormat): Promise<Logs> {
 
     // A torn tail: the restarted server cuts it and recovers the draw.
     appendFileSync(config.betsFile, '2,torn');
-    server = await LotteryServer.start(config, serverLog());
+    server = await LotteryServer.start(config, serverLog(), nodePlatform, nodeProcessInfo);
     await eventually(() => serverSink.lines.some((l) => l.includes('sorteo_recuperado')), 5000, 'the draw recovered');
     await server.shutdown('SIGTERM');
     return { server: serverSink.lines, clients: clientSinks.flatMap((s) => s.lines), dir: dir.path };

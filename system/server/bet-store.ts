@@ -11,10 +11,9 @@
  *   from elsewhere) the tail after the last line break is cut instead.
  * - `<bets>.done` lists the agencies that notified and the draw (done-journal.ts).
  */
-import { constants, mkdirSync } from 'node:fs';
-import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from '../log/logger.js';
+import type { Disk, DiskFile } from '../platform/disk.js';
 import { CommitLog } from './commit-log.js';
 import { DoneJournal, type RecordedDraw } from './done-journal.js';
 import { rowAgency, scanLines } from './stored-file.js';
@@ -46,7 +45,8 @@ export class BetStore {
 
   private constructor(
     readonly path: string,
-    private readonly data: FileHandle,
+    private readonly disk: Disk,
+    private readonly data: DiskFile,
     private readonly commit: CommitLog,
     private readonly journal: DoneJournal,
     private committedLength: number,
@@ -54,22 +54,23 @@ export class BetStore {
     private readonly log: Logger,
   ) {}
 
-  static async open(path: string, log: Logger): Promise<BetStore> {
-    mkdirSync(dirname(path), { recursive: true });
+  /** Opens (creating) the store's files on `disk` and repairs them; see the file comment. */
+  static async open(path: string, log: Logger, disk: Disk): Promise<BetStore> {
     const opened: { close(): Promise<unknown> }[] = [];
     try {
-      const data = await open(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_DSYNC, 0o644);
+      await disk.mkdir(dirname(path));
+      const data = await disk.open(path, { access: 'write', append: true, create: true, dsync: true }, 0o644);
       opened.push(data);
-      const { log: commit, lengths } = await CommitLog.open(`${path}.commit`);
+      const { log: commit, lengths } = await CommitLog.open(`${path}.commit`, disk);
       opened.push(commit);
-      const journal = await DoneJournal.open(`${path}.done`);
+      const journal = await DoneJournal.open(`${path}.done`, disk);
       opened.push(journal);
-      await syncDirectory(dirname(path));
+      await disk.syncDirectory(dirname(path));
 
-      const length = await BetStore.repair(path, commit, lengths, log);
+      const length = await BetStore.repair(disk, path, commit, lengths, log);
       const counts = new Map<number, number>();
       let malformed = 0;
-      await scanLines(path, length, (buf, start, end) => {
+      await scanLines(disk, path, length, (buf, start, end) => {
         const agency = rowAgency(buf, start, end);
         if (Number.isNaN(agency)) malformed++;
         else counts.set(agency, (counts.get(agency) ?? 0) + 1);
@@ -77,7 +78,7 @@ export class BetStore {
       if (malformed > 0) log.warn('abrir_almacenamiento', 'fail', { path, malformed_rows: malformed });
       const total = [...counts.values()].reduce((a, b) => a + b, 0);
       log.info('abrir_almacenamiento', 'success', { path, bets: total, agencies: counts.size, done: journal.doneCount });
-      return new BetStore(path, data, commit, journal, length, counts, log);
+      return new BetStore(path, disk, data, commit, journal, length, counts, log);
     } catch (err) {
       await Promise.allSettled(opened.map((fh) => fh.close()));
       throw err instanceof StorageError ? err : new StorageError(`cannot open ${path}: ${(err as Error).message}`, { cause: err });
@@ -85,8 +86,8 @@ export class BetStore {
   }
 
   /** Cuts whatever is past the committed length and returns the length kept. */
-  private static async repair(path: string, commit: CommitLog, lengths: readonly (number | undefined)[], log: Logger): Promise<number> {
-    const size = (await stat(path)).size;
+  private static async repair(disk: Disk, path: string, commit: CommitLog, lengths: readonly (number | undefined)[], log: Logger): Promise<number> {
+    const size = (await disk.stat(path)).size;
     const chosen = CommitLog.choose(lengths, size);
     let keep: number;
     if (chosen) {
@@ -94,16 +95,19 @@ export class BetStore {
       commit.settle(chosen.slot);
     } else {
       // No usable record: keep every complete line.
-      keep = await scanLines(path, size, () => {});
+      keep = await scanLines(disk, path, size, () => {});
       if (lengths.some((l) => l !== undefined)) {
         log.warn('reparar_almacenamiento', 'fail', { path, reason: 'file shorter than its commit record', committed: lengths.reduce<number>((max, l) => Math.max(max, l ?? 0), 0), size });
       }
     }
     if (keep < size) {
-      await truncate(path, keep);
+      await disk.truncate(path, keep);
       log.warn('reparar_almacenamiento', 'success', { path, removed_bytes: size - keep, kept_bytes: keep });
     }
-    if (!chosen || keep < size) await commit.reset(keep);
+    // A slot past the length kept (a group whose rows never reached the file) goes too: left as it
+    // is, it would become "reachable" once the file grows past it, and a later open would keep a
+    // length that is no group's end (found by the simulator, seed 5030).
+    if (!chosen || keep < size || lengths.some((l) => l !== undefined && l > keep)) await commit.reset(keep);
     return keep;
   }
 
@@ -207,7 +211,7 @@ export class BetStore {
 
   /** Streams the committed rows; see scanLines. */
   scan(onLine: (buf: Buffer, start: number, end: number) => void): Promise<number> {
-    return scanLines(this.path, this.committedLength, onLine);
+    return scanLines(this.disk, this.path, this.committedLength, onLine);
   }
 
   /** Waits for queued batches, then closes every file, logging each close. */
@@ -237,13 +241,4 @@ function dropBytes(buffers: Buffer[], n: number): Buffer[] {
     n = 0;
   }
   return out;
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
 }

@@ -8,8 +8,7 @@
  * larger valid length that the file really reaches is the committed one: a crash in the middle of
  * a group leaves either that group whole (both writes landed) or the previous length.
  */
-import { constants } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import type { Disk, DiskFile } from '../platform/disk.js';
 
 export const SLOT_SIZE = 16;
 const SLOTS = 2;
@@ -32,14 +31,14 @@ export function decodeSlot(buf: Buffer): number | undefined {
 
 export class CommitLog {
   private constructor(
-    private readonly fh: FileHandle,
+    private readonly fh: DiskFile,
     /** The slot holding the current committed length; the next write goes to the other one. */
     private current: number,
   ) {}
 
-  /** Opens (creating) the log; `lengths` are the valid lengths found in each slot. */
-  static async open(path: string): Promise<{ log: CommitLog; lengths: (number | undefined)[] }> {
-    const fh = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o644);
+  /** Opens (creating) the log on `disk`; `lengths` are the valid lengths found in each slot. */
+  static async open(path: string, disk: Disk): Promise<{ log: CommitLog; lengths: (number | undefined)[] }> {
+    const fh = await disk.open(path, { access: 'readwrite', create: true, dsync: true }, 0o644);
     const buf = Buffer.alloc(SLOT_SIZE * SLOTS);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     const lengths = [0, 1].map((i) => (bytesRead >= (i + 1) * SLOT_SIZE ? decodeSlot(buf.subarray(i * SLOT_SIZE, (i + 1) * SLOT_SIZE)) : undefined));

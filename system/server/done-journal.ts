@@ -5,7 +5,7 @@
  * counts as done only once its line is durable. At open a torn last line (no LF), never
  * acknowledged, is cut.
  */
-import { type FileHandle, open } from 'node:fs/promises';
+import type { Disk, DiskFile } from '../platform/disk.js';
 
 /** The draw as recorded in the journal (`draw <bets> <winners>`): it ran once and is final. */
 export interface RecordedDraw {
@@ -22,14 +22,15 @@ export class DoneJournal {
   private readonly marking = new Map<number, Promise<boolean>>();
 
   private constructor(
-    private readonly file: FileHandle,
+    private readonly file: DiskFile,
     private readonly done: Set<number>,
     private draw: RecordedDraw | undefined,
   ) {}
 
-  /** Opens (creating) the journal at `path` and reads what it holds. */
-  static async open(path: string): Promise<DoneJournal> {
-    const file = await open(path, 'a+');
+  /** Opens (creating) the journal at `path` on `disk` and reads what it holds. */
+  static async open(path: string, disk: Disk): Promise<DoneJournal> {
+    // fs's 'a+': reads from the start, writes at the end
+    const file = await disk.open(path, { access: 'readwrite', append: true, create: true });
     try {
       const bytes = await file.readFile();
       const keep = bytes.lastIndexOf(0x0a) + 1;

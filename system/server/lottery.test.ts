@@ -5,6 +5,7 @@ import { batchOf } from '../protocol/bet-text.js';
 import { ErrorCode } from '../protocol/constants.js';
 import { makeBet } from '../testing/test-client.js';
 import { tempDir } from '../testing/test-server.js';
+import { nodeDisk } from '../platform/node-disk.js';
 import { BetStore } from './bet-store.js';
 import { Lottery, storedRow } from './lottery.js';
 
@@ -16,7 +17,7 @@ beforeEach(async () => {
   dir = tempDir();
   sink = new MemorySink();
   const log = new Logger('INFO', sink);
-  store = await BetStore.open(join(dir.path, 'bets.csv'), log);
+  store = await BetStore.open(join(dir.path, 'bets.csv'), log, nodeDisk);
   lottery = new Lottery(store, 2, log);
 });
 afterEach(async () => {
@@ -74,7 +75,7 @@ describe('Lottery positions', () => {
     const before = await lottery.winnersOf(1);
     await store.close();
 
-    store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink));
+    store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink), nodeDisk);
     expect(store.recordedDraw).toEqual({ bets: 600, winners: before.length + (await lottery.winnersOf(2)).length });
     lottery = new Lottery(store, 2, new Logger('INFO', sink));
     lottery.start();
@@ -91,7 +92,7 @@ describe('Lottery positions', () => {
     await lottery.winnersOf(1);
     await store.recordDraw({ bets: 150, winners: 0 });
     await store.close();
-    store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink));
+    store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink), nodeDisk);
     lottery = new Lottery(store, 2, new Logger('INFO', sink));
     lottery.start();
     await expect(lottery.winnersOf(1)).rejects.toThrow(/differ from the recorded draw \(150 bets/);

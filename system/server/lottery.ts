@@ -54,6 +54,8 @@ export class Lottery {
   private state: DrawState = 'open';
   private winners = new Map<number, string[]>();
   private readonly drawn: Promise<void>;
+  /** The draw in progress, if any (it never rejects: a failure is logged and settles `drawn`). */
+  private drawing: Promise<void> = Promise.resolve();
   private settleDraw!: { resolve: () => void; reject: (err: Error) => void };
 
   constructor(
@@ -124,7 +126,12 @@ export class Lottery {
   private maybeDraw(): void {
     if (this.state !== 'open' || this.store.doneCount < this.expectedAgencies) return;
     this.state = 'drawing';
-    void this.draw();
+    this.drawing = this.draw();
+  }
+
+  /** Resolves once a draw in progress has finished, recorded or failed: only then may storage close. */
+  drawSettled(): Promise<void> {
+    return this.drawing;
   }
 
   /** Streams bets.csv once, keeping only the winners' documents per agency. */

@@ -6,10 +6,12 @@
 import { ConfigError } from '../config/config-error.js';
 import { configPath } from '../config/config-path.js';
 import { exitOnCrash, Logger, parseLogFormat, stdoutSink } from '../log/logger.js';
+import { nodePlatform } from '../platform/node-platform.js';
+import { nodeProcessInfo } from '../platform/node-process.js';
 import { describeServerConfig, loadServerConfig } from './config.js';
 import { LotteryServer } from './server.js';
 
-const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT));
+const log = new Logger('INFO', stdoutSink, parseLogFormat(process.env.LOG_FORMAT), () => new Date(nodePlatform.clock.now()));
 // An uncaught error is logged (`crash`) and exits 1; every line is written before the process ends.
 exitOnCrash(log);
 
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    server = await LotteryServer.start(loaded.config, log);
+    server = await LotteryServer.start(loaded.config, log, nodePlatform, nodeProcessInfo);
   } catch (err) {
     log.error('servidor_escuchando', 'fail', { error: (err as Error).message });
     process.exitCode = 1;

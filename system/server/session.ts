@@ -6,6 +6,7 @@
  */
 import { isValidAgency } from '../domain/validation.js';
 import { bound, type Logger } from '../log/logger.js';
+import type { Clock, Timer } from '../platform/clock.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { Message } from '../protocol/messages.js';
@@ -21,6 +22,8 @@ import { batchOf } from '../protocol/bet-text.js';
 import { type BatchBets, DrawFailedError, type Lottery, ShuttingDownError } from './lottery.js';
 
 export interface SessionOptions {
+  /** Times the idle timeout. */
+  readonly clock: Clock;
   readonly idleTimeoutMs: number;
   /** Requests read ahead of their answers before reading pauses. */
   readonly maxInFlight: number;
@@ -33,7 +36,7 @@ export class Session {
   /** Requests whose answer is not sent yet (a waiting winners query among them). */
   private outstanding = 0;
   private replies: Promise<void> = Promise.resolve();
-  private idleTimer: NodeJS.Timeout | undefined;
+  private idleTimer: Timer | undefined;
   /** Binds the peer; once `hello` names the agency, `log` binds it too. */
   private readonly peerLog: Logger;
   private log: Logger;
@@ -226,12 +229,12 @@ export class Session {
 
   private armIdle(): void {
     this.disarmIdle();
-    this.idleTimer = setTimeout(() => this.onIdle(), this.options.idleTimeoutMs);
+    this.idleTimer = this.options.clock.setTimeout(() => this.onIdle(), this.options.idleTimeoutMs);
     this.idleTimer.unref();
   }
 
   private disarmIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.idleTimer) this.options.clock.clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
   }
 

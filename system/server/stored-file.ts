@@ -4,7 +4,7 @@
  * (`agency,first_name,last_name,document,birthdate,number`), so agency, document, birthdate and
  * number are never quoted and a row is exactly one line (names hold no line breaks).
  */
-import { open } from 'node:fs/promises';
+import type { Disk } from '../platform/disk.js';
 
 const LF = 0x0a;
 const COMMA = 0x2c;
@@ -20,12 +20,13 @@ const SCAN_CHUNK = 256 * 1024;
  * it. Returns the offset just past the last LF (a tail without LF is not reported).
  */
 export async function scanLines(
+  disk: Disk,
   path: string,
   length: number,
   onLine: (buf: Buffer, start: number, end: number) => void,
 ): Promise<number> {
   if (length === 0) return 0;
-  const fh = await open(path, 'r');
+  const fh = await disk.open(path, { access: 'read' });
   try {
     let buf = Buffer.allocUnsafeSlow(Math.min(SCAN_CHUNK, length));
     let carry = 0;

@@ -6,7 +6,12 @@ import { Logger, MemorySink } from '../log/logger.js';
 import { AgencyClient, type ClientOutcome } from '../client/agency-client.js';
 import { type BetSource, CsvFileSource } from '../client/bet-source.js';
 import { type ClientConfig, DEFAULT_CLIENT_CONFIG } from '../client/config.js';
+import type { Connect } from '../client/wire.js';
+import { nodePlatform } from '../platform/node-platform.js';
 import { SocketTransport } from '../transport/socket-transport.js';
+
+/** Connections over the real network, as client/main.ts makes them. */
+export const nodeConnect: Connect = (host, port, signal) => SocketTransport.connect(nodePlatform.network, nodePlatform.clock, host, port, undefined, signal);
 
 export interface TestClientRun {
   readonly outcome: Promise<ClientOutcome>;
@@ -26,8 +31,8 @@ export function startTestClient(
   // Another logger (the benchmark's) leaves `sink` empty.
   const log = logger ?? new Logger(config.logLevel, sink);
   const controller = new AbortController();
-  const betSource = typeof source === 'string' ? new CsvFileSource(source, id, log) : source(log);
-  const client = new AgencyClient(config, betSource, (h, p) => SocketTransport.connect(h, p), log, controller.signal);
+  const betSource = typeof source === 'string' ? new CsvFileSource(source, id, log, nodePlatform.disk) : source(log);
+  const client = new AgencyClient(config, betSource, nodeConnect, log, controller.signal, nodePlatform);
   return { outcome: client.run(), sink, abort: () => controller.abort() };
 }
 

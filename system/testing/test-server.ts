@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, MemorySink } from '../log/logger.js';
+import { nodePlatform } from '../platform/node-platform.js';
+import { nodeProcessInfo } from '../platform/node-process.js';
 import { DEFAULT_SERVER_CONFIG, type ServerConfig } from '../server/config.js';
 import { LotteryServer } from '../server/server.js';
 
@@ -29,7 +31,7 @@ export async function startTestServer(dir: string, overrides: Partial<ServerConf
   };
   const sink = new MemorySink();
   const log = new Logger(config.loggingLevel, sink);
-  const server = await LotteryServer.start(config, log);
+  const server = await LotteryServer.start(config, log, nodePlatform, nodeProcessInfo);
   return { server, port: server.address.port, betsFile: config.betsFile, sink, stop: () => server.shutdown('test') };
 }
 

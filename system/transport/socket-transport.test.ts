@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeEcho } from '../protocol/serializer.js';
+import { nodeClock } from '../platform/node-clock.js';
+import { nodeNetwork } from '../platform/node-network.js';
 import { SocketTransport } from './socket-transport.js';
 
 const servers: net.Server[] = [];
@@ -23,7 +25,7 @@ async function floodingPeer(frames: number, size: number): Promise<number> {
 describe('SocketTransport.end', () => {
   it('drains a socket the peer filled (reading paused at the high-water mark) and closes once the peer does, not at the timeout', async () => {
     const port = await floodingPeer(2000, 1000);
-    const transport = await SocketTransport.connect('127.0.0.1', port);
+    const transport = await SocketTransport.connect(nodeNetwork, nodeClock, '127.0.0.1', port);
     // Never read: the queue fills and the socket pauses, with the rest of the 2 MB still coming.
     await new Promise((resolve) => setTimeout(resolve, 200));
     const timeoutMs = 20_000;
@@ -37,7 +39,7 @@ describe('SocketTransport.end', () => {
 
   it('closes a quiet connection at once when the peer closes', async () => {
     const port = await floodingPeer(0, 0);
-    const transport = await SocketTransport.connect('127.0.0.1', port);
+    const transport = await SocketTransport.connect(nodeNetwork, nodeClock, '127.0.0.1', port);
     await transport.end(5000);
     expect(transport.closed).toBe(true);
   });

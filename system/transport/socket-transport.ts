@@ -1,8 +1,8 @@
-import net from 'node:net';
+import type { Clock, Timer } from '../platform/clock.js';
+import type { ByteStream, Network } from '../platform/network.js';
 import { FrameDecoder } from '../protocol/frame-decoder.js';
 import { decodeMessage } from '../protocol/message-decoder.js';
 import type { Message } from '../protocol/messages.js';
-import { cancellableLookup } from './lookup.js';
 import { ConnectionClosedError, type Transport } from './transport.js';
 
 /** Decoded messages held before the socket is paused (each frame is at most 8 KiB). */
@@ -23,9 +23,12 @@ export class SocketTransport implements Transport {
   private draining = false;
   private readonly closedPromise: Promise<void>;
 
-  constructor(private readonly socket: net.Socket) {
+  /** `socket` comes from a Network (which turns Nagle off); `clock` times end()'s wait. */
+  constructor(
+    private readonly socket: ByteStream,
+    private readonly clock: Clock,
+  ) {
     this.peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    socket.setNoDelay(true);
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => {
@@ -46,43 +49,23 @@ export class SocketTransport implements Transport {
   }
 
   /**
-   * Connects to host:port; rejects with the socket error (ECONNREFUSED, …), on timeout, or at
-   * once when `signal` aborts (the attempt is destroyed: a name lookup that hangs cannot hold a
-   * stopping process).
+   * Connects to host:port over `network`; rejects with the socket error (ECONNREFUSED, …), on
+   * timeout, or at once when `signal` aborts (the attempt is destroyed: a name lookup that hangs
+   * cannot hold a stopping process).
    */
-  static connect(host: string, port: number, timeoutMs = 5000, signal?: AbortSignal): Promise<SocketTransport> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new ConnectionClosedError(`connect to ${host}:${port} cancelled`));
-        return;
-      }
-      const socket = net.connect({ host, port, lookup: cancellableLookup(signal) });
-      const settle = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onAbort = () => {
-        settle();
-        socket.destroy();
-        reject(new ConnectionClosedError(`connect to ${host}:${port} cancelled`));
-      };
-      const timer = setTimeout(() => {
-        settle();
-        socket.destroy();
-        reject(new ConnectionClosedError(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () => {
-        settle();
-        socket.removeAllListeners('error');
-        resolve(new SocketTransport(socket));
-      });
-      socket.once('error', (err) => {
-        settle();
-        socket.destroy();
-        reject(err);
-      });
-    });
+  static async connect(network: Network, clock: Clock, host: string, port: number, timeoutMs = 5000, signal?: AbortSignal): Promise<SocketTransport> {
+    const cancelled = () => new ConnectionClosedError(`connect to ${host}:${port} cancelled`);
+    if (signal?.aborted) throw cancelled();
+    const attempt = new AbortController();
+    const onAbort = () => attempt.abort(cancelled());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = clock.setTimeout(() => attempt.abort(new ConnectionClosedError(`connect to ${host}:${port} timed out after ${timeoutMs} ms`)), timeoutMs);
+    try {
+      return new SocketTransport(await network.connect(host, port, attempt.signal), clock);
+    } finally {
+      clock.clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   get closed(): boolean {
@@ -147,9 +130,9 @@ export class SocketTransport implements Transport {
 
   async end(timeoutMs = DEFAULT_END_TIMEOUT_MS): Promise<void> {
     if (!this.socket.destroyed) this.socket.end();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(() => {
+      timer = this.clock.setTimeout(() => {
         this.socket.destroy();
         resolve();
       }, timeoutMs);
@@ -159,7 +142,7 @@ export class SocketTransport implements Transport {
     this.draining = true;
     if (this.socket.isPaused()) this.socket.resume();
     await Promise.race([this.closedPromise, timeout]);
-    clearTimeout(timer);
+    this.clock.clearTimeout(timer);
   }
 
   destroy(): void {

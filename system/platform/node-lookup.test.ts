@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cancellableLookup, hostsFileAddresses } from './lookup.js';
+import { cancellableLookup, hostsFileAddresses } from './node-lookup.js';
 
 /** A DNS server on loopback that reads every query and never answers (an upstream that is gone). */
 let silent: dgram.Socket;

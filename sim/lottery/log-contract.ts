@@ -75,6 +75,7 @@ const CLIENT: Readonly<Record<string, Rule>> = {
   'reanudar in_progress': { required: { agencia: positive, apuestas_guardadas: positive } },
   'apuestas_enviadas success': { required: { cantidad: positive, enviadas: positive, bytes: positive } },
   'apuestas_enviadas fail': { required: { cantidad: positive, code: errorCode, detail: nonEmpty } },
+  'apuestas_enviadas in_progress': { required: { cantidad: positive, code: errorCode, detail: nonEmpty } },
   'apuesta_enviada success': { required: { dni: positive, numero: count } },
   'notificacion_enviada success': { required: { agencia: positive, apuestas: count } },
   'consulta_ganadores success': { required: { cant_ganadores: count } },

@@ -128,7 +128,7 @@ describe('connections over time', () => {
     expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toBe('1\ndraw 12 2\n');
   });
 
-  it('a restarted server whose bets differ from the recorded draw refuses to answer (STORAGE_FAILURE), and says why', async () => {
+  it('a restarted server whose bets differ from the recorded draw refuses to answer (DRAW_FAILED, final), and says why', async () => {
     const rows = Array.from({ length: 5 }, (_, i) => `1,Ana,Núñez,${10_000_000 + i},1990-01-02,${i === 0 ? 7574 : i}\n`).join('');
     const s = new Scenario({ files: { [BETS_FILE]: rows, [`${BETS_FILE}.done`]: '1\ndraw 4 1\n' }, server: { agencies: 1 } });
     s.startServer();
@@ -142,7 +142,7 @@ describe('connections over time', () => {
       await c.end();
     });
     await s.runPeers();
-    expect(seen).toEqual([`query: ${ErrorCode.STORAGE_FAILURE} the draw failed: the stored bets (5 bets, 1 winners) differ from the recorded draw (4 bets, 1 winners)`]);
+    expect(seen).toEqual([`query: ${ErrorCode.DRAW_FAILED} the draw failed: the stored bets (5 bets, 1 winners) differ from the recorded draw (4 bets, 1 winners)`]);
     expect(s.linesOf('sorteo', 'fail')).toEqual([expect.stringMatching(/error: the stored bets \(5 bets, 1 winners\) differ from the recorded draw \(4 bets, 1 winners\)$/)]);
     // The same number of bets, one more winner: still not the recorded draw.
     const other = new Scenario({ files: { [BETS_FILE]: rows.replace(',1\n', ',7574\n'), [`${BETS_FILE}.done`]: '1\ndraw 5 1\n' }, server: { agencies: 1 } });
@@ -155,7 +155,7 @@ describe('connections over time', () => {
       await c.end();
     });
     await other.runPeers();
-    expect(seen.at(-1)).toBe(`other: ${ErrorCode.STORAGE_FAILURE}`);
+    expect(seen.at(-1)).toBe(`other: ${ErrorCode.DRAW_FAILED}`);
     expect(other.linesOf('sorteo_recuperado')).toEqual([]);
   });
 

@@ -7,7 +7,7 @@ import { makeBet } from '../testing/test-client.js';
 import { tempDir } from '../testing/test-server.js';
 import { nodeDisk } from '../platform/node-disk.js';
 import { BetStore } from './bet-store.js';
-import { Lottery, storedRow } from './lottery.js';
+import { DrawFailedError, DrawInterruptedError, Lottery, storedRow } from './lottery.js';
 
 let dir: ReturnType<typeof tempDir>;
 let store: BetStore;
@@ -95,7 +95,28 @@ describe('Lottery positions', () => {
     store = await BetStore.open(join(dir.path, 'bets.csv'), new Logger('INFO', sink), nodeDisk);
     lottery = new Lottery(store, 2, new Logger('INFO', sink));
     lottery.start();
+    await expect(lottery.winnersOf(1)).rejects.toThrow(DrawFailedError);
     await expect(lottery.winnersOf(1)).rejects.toThrow(/differ from the recorded draw \(150 bets/);
+  });
+
+  it('a draw that storage fails under is drawn again at the next winners query, and recorded once', async () => {
+    lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 100)));
+    lottery.accept(2, 0, batchOf(2, 0, bets(2, 0, 100)));
+    const scan = store.scan.bind(store);
+    let failures = 1;
+    store.scan = (onLine) => (failures-- > 0 ? Promise.reject(new Error('EIO: i/o error, read')) : scan(onLine));
+    await lottery.notifyDone(1);
+    await lottery.notifyDone(2);
+    await expect(lottery.winnersOf(1)).rejects.toThrow(DrawInterruptedError);
+    expect(lottery.accept(1, 100, batchOf(1, 100, bets(1, 100, 1)))).toMatchObject({ kind: 'rejected', code: ErrorCode.BETTING_CLOSED });
+    const [w1, w2] = await Promise.all([lottery.winnersOf(1), lottery.winnersOf(2)]);
+    expect(lottery.drawDone).toBe(true);
+    expect(w1.length + w2.length).toBe(store.recordedDraw?.winners);
+    expect(store.recordedDraw?.bets).toBe(200);
+    expect(sink.lines.filter((l) => l.includes('action: sorteo |'))).toEqual([
+      expect.stringMatching(/action: sorteo \| result: fail \| error: EIO/),
+      expect.stringMatching(/action: sorteo \| result: success \| apuestas: 200/),
+    ]);
   });
 
   it('shutdown wakes a waiting winners query', async () => {

@@ -40,11 +40,26 @@ export class ShuttingDownError extends Error {
   }
 }
 
+/** The draw cannot be made (its bets do not match the recorded one): final, no winners will come. */
 export class DrawFailedError extends Error {
   override readonly name = 'DrawFailedError';
 }
 
-type DrawState = 'open' | 'drawing' | 'drawn' | 'failed';
+/** The draw could not be made this time (storage failed under it): the next winners query tries again. */
+export class DrawInterruptedError extends Error {
+  override readonly name = 'DrawInterruptedError';
+}
+
+/** The stored bets differ from the draw the journal recorded: no draw of them can be right. */
+class DrawMismatch extends Error {}
+
+/** `interrupted`: storage failed under the draw; betting stays closed and the next query draws again. */
+type DrawState = 'open' | 'drawing' | 'drawn' | 'interrupted' | 'failed';
+
+interface Settle {
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
 
 export class Lottery {
   /** Next stream position per agency: committed bets plus those queued for storage. */
@@ -53,16 +68,21 @@ export class Lottery {
   private readonly lastAppend = new Map<number, Promise<void>>();
   private state: DrawState = 'open';
   private winners = new Map<number, string[]>();
-  private readonly drawn: Promise<void>;
+  private drawn!: Promise<void>;
   /** The draw in progress, if any (it never rejects: a failure is logged and settles `drawn`). */
   private drawing: Promise<void> = Promise.resolve();
-  private settleDraw!: { resolve: () => void; reject: (err: Error) => void };
+  private settleDraw!: Settle;
 
   constructor(
     private readonly store: BetStore,
     readonly expectedAgencies: number,
     private readonly log: Logger,
   ) {
+    this.awaitDraw();
+  }
+
+  /** A fresh promise of the draw for the queries that come from now on. */
+  private awaitDraw(): void {
     this.drawn = new Promise((resolve, reject) => (this.settleDraw = { resolve, reject }));
     this.drawn.catch(() => {}); // waiters handle it; an unobserved rejection is not a crash
   }
@@ -159,27 +179,41 @@ export class Lottery {
         // A restart after the draw: the same result, read again from the same bets.
         this.log.info('sorteo_recuperado', 'success', { apuestas: bets, ganadores: count });
       } else {
-        throw new Error(`the stored bets (${bets} bets, ${count} winners) differ from the recorded draw (${recorded.bets} bets, ${recorded.winners} winners)`);
+        throw new DrawMismatch(`the stored bets (${bets} bets, ${count} winners) differ from the recorded draw (${recorded.bets} bets, ${recorded.winners} winners)`);
       }
       this.winners = winners;
       this.state = 'drawn';
       this.settleDraw.resolve();
     } catch (err) {
-      this.state = 'failed';
-      this.log.error('sorteo', 'fail', { error: (err as Error).message });
-      this.settleDraw.reject(new DrawFailedError(`the draw failed: ${(err as Error).message}`, { cause: err }));
+      const message = (err as Error).message;
+      this.log.error('sorteo', 'fail', { error: message });
+      const settle = this.settleDraw;
+      if (err instanceof DrawMismatch) {
+        this.state = 'failed';
+        settle.reject(new DrawFailedError(`the draw failed: ${message}`, { cause: err }));
+        return;
+      }
+      // A storage error (a read or the record failed): nothing was told, and the same bets give
+      // the same draw, so the next winners query draws again (its client retries this one).
+      this.state = 'interrupted';
+      this.awaitDraw();
+      settle.reject(new DrawInterruptedError(`the draw was interrupted: ${message}`, { cause: err }));
     }
   }
 
   /** The agency's winners, once the draw has run; waits for it without polling. */
   async winnersOf(agency: number): Promise<readonly string[]> {
+    if (this.state === 'interrupted') {
+      this.state = 'drawing';
+      this.drawing = this.draw();
+    }
     await this.drawn;
     return this.winners.get(agency) ?? [];
   }
 
   /** Wakes every winners query still waiting: they get ShuttingDownError. */
   shutdown(): void {
-    if (this.state === 'open' || this.state === 'drawing') this.settleDraw.reject(new ShuttingDownError());
+    if (this.state !== 'drawn' && this.state !== 'failed') this.settleDraw.reject(new ShuttingDownError());
   }
 }
 

@@ -201,7 +201,8 @@ export class Session {
     try {
       documents = await this.lottery.winnersOf(agency);
     } catch (err) {
-      // A failed draw stays failed (until an operator repairs the files): DRAW_FAILED is final for the client.
+      // A failed draw stays failed (until an operator repairs the files): DRAW_FAILED is final for the
+      // client. An interrupted one (storage failed under it) is STORAGE_FAILURE: the client asks again.
       const code = err instanceof ShuttingDownError ? ErrorCode.SHUTTING_DOWN : err instanceof DrawFailedError ? ErrorCode.DRAW_FAILED : ErrorCode.STORAGE_FAILURE;
       await this.transport.send(encodeError({ code, message: (err as Error).message }));
       return;

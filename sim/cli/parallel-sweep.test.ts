@@ -46,7 +46,7 @@ describe('a sweep in worker processes', () => {
       events: 1,
     });
     for (const [seed, failed] of [[3, true], [1, true], [2, false]] as const) tally.add(outcome(seed, failed));
-    const s = tally.summary(2);
+    const s = tally.summary(2, 0);
     expect(seen).toEqual([3, 1]);
     expect(s.failures.map((f) => f.spec.seed)).toEqual([1, 3]);
     expect([s.runs, s.distinctTraces, s.events]).toEqual([3, 3, 3]);

@@ -32,6 +32,8 @@ export async function parallelSweep(o: SweepOptions, workers: number): Promise<S
   let next = o.from;
   const shape = { agencies: o.agencies, bets: o.bets, faults: o.faults };
   const children: ChildProcess[] = [];
+  /** Each child's CPU time as it last said. */
+  const cpuMs = new Map<ChildProcess, number>();
   const handOut = (child: ChildProcess): void => {
     const m: ToWorker = next < end ? { type: 'seeds', from: next, count: Math.min(SEEDS_PER_BATCH, end - next), shape } : { type: 'stop' };
     if (m.type === 'seeds') next += m.count;
@@ -41,7 +43,11 @@ export async function parallelSweep(o: SweepOptions, workers: number): Promise<S
     new Promise<void>((resolve, reject) => {
       const child = fork(WORKER, [], { execArgv: workerExecArgv(), serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
-      child.on('message', (m: FromWorker) => (m.type === 'outcome' ? tally.add(m.outcome) : handOut(child)));
+      child.on('message', (m: FromWorker) => {
+        if (m.type === 'outcome') return tally.add(m.outcome);
+        cpuMs.set(child, m.cpuMs);
+        handOut(child);
+      });
       child.on('error', reject);
       child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new SweepWorkerError(`a sweep worker exited with ${signal ?? `code ${code}`}`))));
       handOut(child);
@@ -51,5 +57,5 @@ export async function parallelSweep(o: SweepOptions, workers: number): Promise<S
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill();
   }
-  return tally.summary(children.length);
+  return tally.summary(children.length, [...cpuMs.values()].reduce((a, b) => a + b, 0));
 }

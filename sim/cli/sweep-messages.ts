@@ -7,7 +7,7 @@ export type ToWorker =
   | { readonly type: 'seeds'; readonly from: number; readonly count: number; readonly shape: SpecOptions }
   | { readonly type: 'stop' };
 
-/** Child → parent: one run's outcome, then `idle` when a batch of seeds is done. */
+/** Child → parent: one run's outcome, then `idle` when a batch of seeds is done, with the CPU time the child has used so far. */
 export type FromWorker =
   | { readonly type: 'outcome'; readonly outcome: SeedOutcome }
-  | { readonly type: 'idle' };
+  | { readonly type: 'idle'; readonly cpuMs: number };

@@ -27,6 +27,8 @@ export interface SweepSummary {
   readonly wallMs: number;
   /** Child processes that ran the seeds (1: this process). */
   readonly workers: number;
+  /** CPU time (user + system) the runs took, in every process that ran them: a figure the machine's other load changes less than the wall time. */
+  readonly cpuMs: number;
   /** Failing runs in seed order. */
   readonly failures: readonly SeedOutcome[];
   readonly distinctSchedules: number;
@@ -47,6 +49,12 @@ export interface SweepOptions extends SpecOptions {
 }
 
 const PROGRESS_EVERY_MS = 15_000;
+
+/** CPU time (user + system) of this process since `since` (process.cpuUsage's), in ms. */
+export function cpuMsSince(since?: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+}
 
 /** One seed's run, reduced; the simulator itself throwing (a bug of the harness, not of the system) is a failure of its own kind. */
 export async function runSeed(seed: number, shape: SpecOptions): Promise<SeedOutcome> {
@@ -113,13 +121,14 @@ export class SweepTally {
     return `sim: ${this.done.toLocaleString('en')}/${this.o.seeds.toLocaleString('en')} seeds · ${(this.done / Math.max(s, 1e-9)).toFixed(1)} runs/s · ${this.failures.length} failed · ${s.toFixed(1)} s`;
   }
 
-  summary(workers: number): SweepSummary {
+  summary(workers: number, cpuMs: number): SweepSummary {
     if (this.o.progress?.isTTY) this.o.progress.write('\n');
     const failures = [...this.failures].sort((a, b) => a.spec.seed - b.spec.seed);
     return {
       runs: this.done,
       wallMs: performance.now() - this.started,
       workers,
+      cpuMs,
       failures,
       distinctSchedules: this.schedules.size,
       distinctTraces: this.traces.size,
@@ -134,6 +143,7 @@ export class SweepTally {
 /** The seeds in this process, one after another. */
 export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const tally = new SweepTally(o);
+  const cpu = process.cpuUsage();
   for (let i = 0; i < o.seeds; i++) tally.add(await runSeed(o.from + i, o));
-  return tally.summary(1);
+  return tally.summary(1, cpuMsSince(cpu));
 }

@@ -90,9 +90,9 @@ const load = () => loadavg()[0]?.toFixed(1) ?? '?';
 
 function sayFigures(s: SweepSummary, o: SimOptions, loadBefore: string): void {
   const perS = s.runs / (s.wallMs / 1000);
-  const where = s.workers === 1 ? 'in this process' : `in ${s.workers} worker processes`;
+  const where = s.workers === 0 ? 'in this process' : `in ${s.workers} worker process${s.workers === 1 ? '' : 'es'}`;
   say(`${count(s.runs)} runs (seeds ${o.from}…${o.from + s.runs - 1}, ${o.agencies} agencies × ${o.bets} bets, ${o.faults} faults each) in ${(s.wallMs / 1000).toFixed(1)} s ${where}: ${perS.toFixed(1)} runs/s, ${count(Math.round(perS * 60))} runs a minute (load average ${loadBefore} before, ${load()} after)`);
-  say(`CPU time: ${(s.cpuMs / 1000).toFixed(1)} s in all (${(s.runs / (s.cpuMs / 1000)).toFixed(1)} runs per CPU-second${s.workers === 1 ? '' : `, ${s.workers} processes`})`);
+  say(`CPU time: ${(s.cpuMs / 1000).toFixed(1)} s in all (${(s.runs / (s.cpuMs / 1000)).toFixed(1)} runs per CPU-second${s.workers === 0 ? '' : `, ${s.workers} processes`})`);
   say(`schedules explored: ${count(s.distinctSchedules)} distinct fault schedules, ${count(s.distinctTraces)} distinct trace hashes; faults fired ${count(s.faultsFired)}, skipped ${count(s.faultsSkipped)} (target not running); ${count(s.events)} events`);
   if (s.excusedDraws > 0) say(`failed draws left out (under an injected disk fault, then redrawn after the restart): ${s.excusedDraws}`);
   say(s.failures.length === 0 ? 'failed: 0 (every invariant held in every run)' : `failed: ${s.failures.length} seed(s): ${s.failures.map((f) => f.spec.seed).join(', ')}`);

@@ -26,10 +26,20 @@ describe('a sweep in worker processes', () => {
     const alone = await sweep(o);
     const split = await parallelSweep(o, 2);
     expect(split.workers).toBe(2);
-    expect(alone.workers).toBe(1);
+    expect(alone.workers).toBe(0);
     expect(figures(split)).toEqual(figures(alone));
     expect(alone.runs).toBe(25);
     expect(alone.distinctTraces).toBe(25);
+  }, 120_000);
+
+  it('brings back every failing seed with what it broke, in seed order', async () => {
+    // No agency at all: the server never hears that every agency was done, so no draw (a real failure of the run).
+    const seen: number[] = [];
+    const s = await parallelSweep({ agencies: 0, bets: 5, faults: 2, from: 1, seeds: 14, onFailure: (r) => seen.push(r.spec.seed) }, 2);
+    expect(s.failures.map((f) => f.spec.seed)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    expect(s.failures.every((f) => f.violations.some((v) => v.invariant === 'draw'))).toBe(true);
+    expect([...seen].sort((a, b) => a - b)).toEqual(s.failures.map((f) => f.spec.seed));
+    expect(s.failures[0]?.spec).toMatchObject({ seed: 1, agencies: 0, bets: 5 });
   }, 120_000);
 
   it('keeps failures in seed order, each reported as it comes', () => {

@@ -25,7 +25,7 @@ export interface SeedOutcome {
 export interface SweepSummary {
   readonly runs: number;
   readonly wallMs: number;
-  /** Child processes that ran the seeds (1: this process). */
+  /** Child processes that ran the seeds (0: they ran in this process). */
   readonly workers: number;
   /** CPU time (user + system) the runs took, in every process that ran them: a figure the machine's other load changes less than the wall time. */
   readonly cpuMs: number;
@@ -145,5 +145,5 @@ export async function sweep(o: SweepOptions): Promise<SweepSummary> {
   const tally = new SweepTally(o);
   const cpu = process.cpuUsage();
   for (let i = 0; i < o.seeds; i++) tally.add(await runSeed(o.from + i, o));
-  return tally.summary(1, cpuMsSince(cpu));
+  return tally.summary(0, cpuMsSince(cpu));
 }

@@ -4,10 +4,12 @@
  * (lottery/shrink.ts), writes the report; the one place that maps outcomes to exit codes.
  */
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { describeCheck } from '../harness/checker/set-checker.js';
 import { timeDockerNemesis } from './cli/docker-nemesis.js';
 import { parseSimOptions, SIM_USAGE, type SimOptions, SimUsageError } from './cli/sim-options.js';
-import { sweep, type SweepSummary } from './cli/sweep.js';
+import { parallelSweep } from './cli/parallel-sweep.js';
+import { type SeedOutcome, sweep, type SweepSummary } from './cli/sweep.js';
 import { fmtMs, type LotteryRunResult, type LotteryRunSpec, runLottery, specFromSeed } from './lottery/lottery-run.js';
 import { describeSchedule } from './lottery/schedule.js';
 import { shrink } from './lottery/shrink.js';
@@ -33,7 +35,7 @@ function replayCommand(spec: LotteryRunSpec, defaults: SimOptions): string {
   return parts.join(' ');
 }
 
-function describeFailure(r: LotteryRunResult, o: SimOptions): string[] {
+function describeFailure(r: Pick<LotteryRunResult, 'spec' | 'violations'>, o: SimOptions): string[] {
   return [
     `FAILED seed ${r.spec.seed}: ${r.violations.map((v) => `${v.invariant}: ${v.detail}`).join(' ;; ')}`,
     `  schedule: ${describeSchedule(r.spec.faults)}`,
@@ -83,25 +85,43 @@ async function replay(o: SimOptions, seed: number): Promise<number> {
   return EXIT_FAILED;
 }
 
-function sayFigures(s: SweepSummary, o: SimOptions): void {
+/** The machine's 1-minute load average (others' work slows a sweep down: the figure is printed next to it). */
+const load = () => loadavg()[0]?.toFixed(1) ?? '?';
+
+function sayFigures(s: SweepSummary, o: SimOptions, loadBefore: string): void {
   const perS = s.runs / (s.wallMs / 1000);
-  say(`${count(s.runs)} runs (seeds ${o.from}…${o.from + s.runs - 1}, ${o.agencies} agencies × ${o.bets} bets, ${o.faults} faults each) in ${(s.wallMs / 1000).toFixed(1)} s: ${perS.toFixed(1)} runs/s, ${count(Math.round(perS * 60))} runs a minute`);
+  const where = s.workers === 0 ? 'in this process' : `in ${s.workers} worker process${s.workers === 1 ? '' : 'es'}`;
+  say(`${count(s.runs)} runs (seeds ${o.from}…${o.from + s.runs - 1}, ${o.agencies} agencies × ${o.bets} bets, ${o.faults} faults each) in ${(s.wallMs / 1000).toFixed(1)} s ${where}: ${perS.toFixed(1)} runs/s, ${count(Math.round(perS * 60))} runs a minute (load average ${loadBefore} before, ${load()} after)`);
+  say(`CPU time: ${(s.cpuMs / 1000).toFixed(1)} s in all (${(s.runs / (s.cpuMs / 1000)).toFixed(1)} runs per CPU-second${s.workers === 0 ? '' : `, ${s.workers} processes`})`);
   say(`schedules explored: ${count(s.distinctSchedules)} distinct fault schedules, ${count(s.distinctTraces)} distinct trace hashes; faults fired ${count(s.faultsFired)}, skipped ${count(s.faultsSkipped)} (target not running); ${count(s.events)} events`);
   if (s.excusedDraws > 0) say(`failed draws left out (under an injected disk fault, then redrawn after the restart): ${s.excusedDraws}`);
   say(s.failures.length === 0 ? 'failed: 0 (every invariant held in every run)' : `failed: ${s.failures.length} seed(s): ${s.failures.map((f) => f.spec.seed).join(', ')}`);
 }
 
+/** A sweep's failing run again, whole, in this process (a run is a pure function of its spec), to shrink it. */
+async function rerun(f: SeedOutcome): Promise<LotteryRunResult> {
+  const r = await runLottery(f.spec);
+  if (r.traceHash !== f.traceHash) say(`  (seed ${f.spec.seed} ran again with trace hash ${r.traceHash}, not ${f.traceHash}: not deterministic)`);
+  return r;
+}
+
 async function runSweep(o: SimOptions): Promise<number> {
+  const loadBefore = load();
   say(`sim: seeds ${o.from}…${o.from + o.seeds - 1}, ${o.agencies} agencies × ${o.bets} bets, ${o.faults} faults each`);
-  const s = await sweep({ ...o, progress: process.stderr, onFailure: (r) => describeFailure(r, o).forEach((l) => say(l)) });
-  sayFigures(s, o);
+  const so = { ...o, progress: process.stderr, onFailure: (r: SeedOutcome) => describeFailure(r, o).forEach((l) => say(l)) };
+  const s = o.workers === 1 ? await sweep(so) : await parallelSweep(so, o.workers);
+  sayFigures(s, o, loadBefore);
   if (o.shrink) {
     const seen = new Set<string>();
     for (const f of s.failures) {
       const invariant = f.violations[0]?.invariant ?? '';
       if (seen.has(invariant) || seen.size >= SHRINK_AT_MOST) continue;
       seen.add(invariant);
-      await shrinkAndSay(f, o);
+      const again = await rerun(f).catch((err: unknown) => {
+        say(`  seed ${f.spec.seed} could not run again to shrink: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
+      if (again && again.violations.length > 0) await shrinkAndSay(again, o);
     }
   }
   if (o.dockerNemesis) {

@@ -1,4 +1,5 @@
 /** `npm run sim` options, read with node:util's parseArgs; a bad one is a SimUsageError (exit 2). */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AGENCIES, DEFAULT_BETS, DEFAULT_FAULTS } from '../lottery/lottery-run.js';
 import { type PlannedFault, parseSchedule, ScheduleSyntaxError } from '../lottery/schedule.js';
@@ -15,6 +16,8 @@ export interface SimOptions {
   readonly agencies: number;
   readonly bets: number;
   readonly faults: number;
+  /** Child processes a sweep runs its seeds in; 1 runs them in this process. */
+  readonly workers: number;
   /** A schedule written out (replaces the seed's own); only with --seed. */
   readonly schedule: PlannedFault[] | undefined;
   readonly report: string | undefined;
@@ -37,6 +40,8 @@ options:
   --seeds N        run seeds --from … --from + N - 1 (default 100); prints progress, runs per
                    second, schedules explored and every failing seed with what it broke
   --from S         the first seed of a sweep (default 1)
+  --workers K      run the sweep's seeds in K child processes (default: the cores Node may use,
+                   here ${availableParallelism()}); 1 runs them in this process
   --seed N         run one seed (a replay): its schedule, its trace hash, its verdict
   --agencies A     agencies (default ${DEFAULT_AGENCIES})
   --bets B         bets per agency (default ${DEFAULT_BETS})
@@ -72,6 +77,7 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
         agencies: { type: 'string' },
         bets: { type: 'string' },
         faults: { type: 'string' },
+        workers: { type: 'string' },
         schedule: { type: 'string' },
         report: { type: 'string' },
         'no-shrink': { type: 'boolean', default: false },
@@ -87,6 +93,7 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
   const v = parsed.values;
   const seed = v.seed === undefined ? undefined : whole('seed', v.seed, 0);
   if (seed === undefined && (v.schedule !== undefined || v.report !== undefined || v.trace)) throw new SimUsageError('--schedule, --report and --trace go with --seed N');
+  if (seed !== undefined && v.workers !== undefined) throw new SimUsageError('--workers goes with a sweep (--seeds N), not with --seed');
   if (seed !== undefined && v.seeds !== undefined) throw new SimUsageError('--seed runs one seed; --seeds a sweep: not both');
   let schedule: PlannedFault[] | undefined;
   try {
@@ -102,6 +109,7 @@ export function parseSimOptions(argv: readonly string[]): SimOptions {
     agencies: whole('agencies', v.agencies, DEFAULT_AGENCIES, 1),
     bets: whole('bets', v.bets, DEFAULT_BETS),
     faults: whole('faults', v.faults, DEFAULT_FAULTS),
+    workers: whole('workers', v.workers, availableParallelism(), 1),
     schedule,
     report: v.report,
     shrink: !v['no-shrink'],

@@ -28,6 +28,16 @@ export interface SimDatasetOptions {
 
 export const SIM_WIN_RATE = 0.02;
 
+/** The latest dataset made, by its options: a replay, the shrinker's cuts of faults and the determinism tests ask for the same one again. */
+let latest: { readonly key: string; readonly data: readonly SimAgencyData[] } | undefined;
+
+/** simDataset, made once for the same options in a row (its result is read-only: nothing changes it). */
+export function simDatasetOnce(o: SimDatasetOptions): readonly SimAgencyData[] {
+  const key = `${o.seed} ${o.agencies} ${o.betsPerAgency} ${o.winRate ?? SIM_WIN_RATE} ${o.invalidRate ?? 0}`;
+  if (latest?.key !== key) latest = { key, data: simDataset(o) };
+  return latest.data;
+}
+
 export function simDataset(o: SimDatasetOptions): SimAgencyData[] {
   const out: SimAgencyData[] = [];
   for (let agency = 1; agency <= o.agencies; agency++) {

@@ -60,7 +60,7 @@ export async function checkRun(facts: RunFacts): Promise<{ check: CheckResult; v
   }
   for (const c of check.conditions) if (!c.ok) violations.push({ invariant: CONDITION_NAMES[c.name] ?? c.name, detail: c.detail });
   violations.push(...processViolations(facts));
-  const breaches = facts.timeline.entries.flatMap((e) => (e.kind === 'log' ? [contractBreach(e.source, e.text)] : [])).filter((b) => b !== undefined);
+  const breaches = facts.timeline.entries.flatMap((e) => (e.kind === 'log' ? [contractBreach(e.source, e.text, e.event)] : [])).filter((b) => b !== undefined);
   if (breaches.length > 0) violations.push({ invariant: 'log-contract', detail: `${breaches.length} line(s), e.g. ${breaches.slice(0, 2).join(' ;; ')}` });
   return { check, violations, excused };
 }

@@ -5,7 +5,7 @@
  * judge's own parser), so a line the course's tests could not read breaks it too. Not a golden
  * file: any order of lines, any values in range.
  */
-import { parseLogLine } from '../../harness/logs/log-grammar.js';
+import { type LogEvent, parseLogLine } from '../../harness/logs/log-grammar.js';
 
 type Check = (value: string) => boolean;
 
@@ -90,9 +90,13 @@ const CLIENT: Readonly<Record<string, Rule>> = {
   'config fail': { required: { error_type: nonEmpty, error: nonEmpty } },
 };
 
-/** What is wrong with one line of `source` (`server` or `clientN`); undefined when it keeps the contract. */
-export function contractBreach(source: string, line: string): string | undefined {
-  const event = parseLogLine(line);
+/**
+ * What is wrong with one line of `source` (`server` or `clientN`); undefined when it keeps the
+ * contract. `parsed`, the line as the timeline already read it, saves a second parse; it is used
+ * only for a line without `{` (the timeline reads those with the same course grammar, parseLogLine).
+ */
+export function contractBreach(source: string, line: string, parsed?: LogEvent): string | undefined {
+  const event = parsed !== undefined && !line.includes('{') ? parsed : parseLogLine(line);
   if (!event) return `not a course log line: ${line}`;
   if (event.level === undefined || !['DEBUG', 'INFO', 'WARNING', 'ERROR'].includes(event.level)) return `no level: ${line}`;
   const rules = source === 'server' ? SERVER : CLIENT;

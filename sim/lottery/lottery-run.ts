@@ -16,7 +16,7 @@ import { SIM_EPOCH_MS } from '../clock/sim-clock.js';
 import { Prng } from '../kernel/prng.js';
 import type { Program } from '../process/sim-process.js';
 import { SimWorld } from '../process/sim-world.js';
-import { type SimAgencyData, simDataset } from './dataset.js';
+import { type SimAgencyData, simDatasetOnce } from './dataset.js';
 import { checkRun, type Violation } from './invariants.js';
 import { clientProgram, serverProgram } from './programs.js';
 import { drawSchedule, type PlannedFault } from './schedule.js';
@@ -119,7 +119,7 @@ export async function runLottery(spec: LotteryRunSpec, options: RunOptions = {})
   };
   const events = { lingered: (name: string, incarnation: number) => lingered.push(`${name}#${incarnation}`) };
 
-  const data = simDataset({ seed: spec.seed >>> 0, agencies: spec.agencies, betsPerAgency: spec.bets });
+  const data = simDatasetOnce({ seed: spec.seed >>> 0, agencies: spec.agencies, betsPerAgency: spec.bets });
   const programs = new Map<string, Program>();
   const serverConfig: ServerConfig = { ...DEFAULT_SERVER_CONFIG, ip: '0.0.0.0', port: SERVER_PORT, agencies: spec.agencies, betsFile: BETS_FILE };
   world.machine('server', { latencyMs: tuning.serverDiskLatencyMs }).volume.provisionDir('/output');

@@ -30,6 +30,9 @@ function labelFilter(labels: Readonly<Record<string, string>>): string {
 const NETWORK_REMOVE_ATTEMPTS = 5;
 
 /** Runs `op`; a 404 (already gone) or 304 (already in that state) is not an error. */
+/** How many times a pause the freezer gave up on is tried (see pauseContainer). */
+const PAUSE_ATTEMPTS = 3;
+
 async function tolerant(what: string, op: () => Promise<unknown>, tolerated: readonly number[] = [304, 404]): Promise<void> {
   try {
     await op();
@@ -115,8 +118,20 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
     return tolerant(`start ${id}`, () => this.docker.getContainer(id).start(), [304]);
   }
 
-  pauseContainer(id: string): Promise<void> {
-    return tolerant(`pause ${id}`, () => this.docker.getContainer(id).pause(), []);
+  /**
+   * docker pause. The cgroup freezer can give up on a busy machine (runc: "unable to freeze",
+   * after which the container is thawed and running): tried up to PAUSE_ATTEMPTS times.
+   */
+  async pauseContainer(id: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await tolerant(`pause ${id}`, () => this.docker.getContainer(id).pause(), []);
+        return;
+      } catch (error) {
+        if (attempt >= PAUSE_ATTEMPTS || !/unable to freeze/.test((error as Error).message)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
   }
 
   unpauseContainer(id: string): Promise<void> {

@@ -17,5 +17,5 @@ async function throughTsx() {
   register();
   return (await import(new URL('./cli/run-command.ts', import.meta.url).href)).runCommand;
 }
-const runCommand = (await loadCommand()) ?? (await throughTsx());
+const runCommand = (await loadCommand())?.module.runCommand ?? (await throughTsx());
 process.exitCode = await runCommand(args);

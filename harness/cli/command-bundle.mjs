@@ -11,22 +11,21 @@
 // `new URL('../..', import.meta.url)` of harness/*/*.ts still names the root from inside it.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = 'harness/cli/run-command.ts';
-const OUT_DIR = join(ROOT, '.cache', 'harness-cli');
-const BUNDLE = join(OUT_DIR, 'run-command.mjs');
+/** What is bundled, and where (every path relative to `root`); tests pass a folder of their own. */
+const DEFAULTS = { root: ROOT, entry: 'harness/cli/run-command.ts', bundle: '.cache/harness-cli/run-command.mjs' };
 
 const STAMP_PREFIX = '// tp0 inputs: ';
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 /** True when the bundle exists and every source its stamp lists still has the recorded content. */
-async function isCurrent() {
+async function isCurrent(bundle) {
   let inputs;
   try {
-    const text = await readFile(BUNDLE, 'utf8');
+    const text = await readFile(bundle, 'utf8');
     const first = text.slice(0, text.indexOf('\n'));
     if (!first.startsWith(STAMP_PREFIX)) return false;
     inputs = JSON.parse(first.slice(STAMP_PREFIX.length));
@@ -40,7 +39,7 @@ async function isCurrent() {
 }
 
 /** Bundles the entry with esbuild, hashing each source as it is read; writes the stamped bundle by rename. */
-async function rebuild() {
+async function rebuild(root, entry, bundle) {
   const { build } = await import('esbuild');
   const inputs = {};
   const hashing = {
@@ -55,8 +54,8 @@ async function rebuild() {
     },
   };
   const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: [ENTRY],
+    absWorkingDir: root,
+    entryPoints: [entry],
     bundle: true,
     packages: 'external',
     platform: 'node',
@@ -64,24 +63,33 @@ async function rebuild() {
     format: 'esm',
     write: false,
     logLevel: 'silent',
-    outfile: BUNDLE,
+    outfile: bundle,
     plugins: [hashing],
   });
-  const code = result.outputFiles.find((f) => f.path === BUNDLE);
+  const code = result.outputFiles.find((f) => f.path === bundle);
   if (code === undefined || Object.keys(inputs).length === 0) throw new Error('esbuild wrote no bundle');
-  await mkdir(OUT_DIR, { recursive: true });
-  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  await mkdir(dirname(bundle), { recursive: true });
+  const tmp = `${bundle}.${process.pid}.tmp`;
   await writeFile(tmp, `${STAMP_PREFIX}${JSON.stringify(inputs)}\n${code.text}`);
-  await rename(tmp, BUNDLE);
+  await rename(tmp, bundle);
 }
 
-/** The bundled module's `runCommand`, (re)built when needed; undefined when it cannot be built. */
-export async function loadCommand() {
+/**
+ * The bundled module's exports, (re)built when needed, and whether this call bundled; undefined
+ * when it cannot be built.
+ */
+export async function loadCommand(options = {}) {
+  const { root, entry, bundle: relative } = { ...DEFAULTS, ...options };
+  const bundle = join(root, relative);
+  let rebuilt = false;
   try {
-    if (!(await isCurrent())) await rebuild();
+    if (!(await isCurrent(bundle))) {
+      await rebuild(root, entry, bundle);
+      rebuilt = true;
+    }
   } catch {
     return undefined;
   }
-  const mod = await import(pathToFileURL(BUNDLE).href);
-  return mod.runCommand;
+  const mod = await import(`${pathToFileURL(bundle).href}?${rebuilt ? Date.now() : 'current'}`);
+  return { module: mod, rebuilt };
 }

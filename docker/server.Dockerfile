@@ -13,9 +13,9 @@ WORKDIR /output
 WORKDIR /app
 COPY server.js /app/server.js
 EXPOSE 12345
-# Small-process memory levers, each measured with bench:docker's PSS sampler (peak server PSS
-# 70-72 -> 60 MiB at 20x, 60-61 -> 58-59 MiB at 1x; its anonymous part 32 -> 20 MiB at 20x), with
-# no loss of ingest speed seen at 20x: glibc keeps at most 2 malloc arenas (not one per thread);
+# Small-process memory levers, measured with the PSS sampler of bench:docker (README, Benchmark:
+# peak server PSS 70-72 -> 60 MiB at 20x, 60-61 -> 58-59 MiB at 1x; its anonymous part 32 ->
+# 20-22 MiB at 20x), with no loss of ingest speed seen at 20x: glibc keeps at most 2 malloc arenas (not one per thread);
 # V8's old space is capped at 16 MiB (the server's live heap is a few MiB: it streams bets.csv
 # and keeps per-agency state only; a cap lets the heap grow less between collections); one V8
 # platform worker instead of 4; the GC on the main thread (no helper threads and their arenas).

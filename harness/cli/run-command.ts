@@ -141,17 +141,24 @@ class RunCommand {
     const engine = await ensureEngine(this.docker, { log: (l) => this.note(l) });
     if (engine.started) this.note('Docker engine started');
     this.d.engineCheck = span(t, now());
-    t = now();
-    try {
-      await projectImages(this.logger);
-    } catch (err) {
+    // The images, the dataset and the sweep of interrupted runs do not depend on each other.
+    const timed = async <T>(what: 'images' | 'dataset', work: Promise<T>): Promise<T> => {
+      const from = now();
+      try {
+        return await work;
+      } finally {
+        this.d[what] = span(from, now());
+      }
+    };
+    const images = timed('images', projectImages(this.logger)).catch((err: unknown) => {
       throw new RunEnvironmentError('the images could not be built (npm run images says more)', { cause: err });
-    }
-    this.d.images = span(t, now());
-    t = now();
-    const dataset = await prepareDataset(this.options);
-    this.d.dataset = span(t, now());
-    const stale = await cleanupStaleRuns(this.docker);
+    });
+    const datasetReady = timed('dataset', prepareDataset(this.options));
+    const sweep = cleanupStaleRuns(this.docker);
+    const [dataset, stale] = await Promise.all([datasetReady, sweep, images]).then(([d, s]) => [d, s] as const, async (err: unknown) => {
+      await Promise.allSettled([images, datasetReady, sweep]);
+      throw err;
+    });
     if (stale.containers + stale.networks + stale.folders > 0) {
       this.note(`removed what interrupted runs left: ${stale.containers} containers, ${stale.networks} networks, ${stale.folders} folders`);
     }

@@ -199,8 +199,16 @@ export class LotteryRun {
         serverEnv: this.serverEnv,
         clientEnv: this.clientEnv,
       });
-      networkId = (await docker.createNetwork(identity.networkName, identity.labels())).id;
-      exits = await ExitEvents.subscribe(docker, { [LABEL_RUN_ID]: identity.runId });
+      // The network and the subscription to exits are independent engine calls.
+      const [network, subscribed] = await Promise.allSettled([
+        docker.createNetwork(identity.networkName, identity.labels()),
+        ExitEvents.subscribe(docker, { [LABEL_RUN_ID]: identity.runId }),
+      ]);
+      if (network.status === 'fulfilled') networkId = network.value.id;
+      if (subscribed.status === 'fulfilled') exits = subscribed.value;
+      if (network.status === 'rejected') throw network.reason;
+      if (subscribed.status === 'rejected') throw subscribed.reason;
+      const runNetworkId = network.value.id;
       const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, exits, ...(this.command ? { command: this.command } : {}) };
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
@@ -218,7 +226,7 @@ export class LotteryRun {
         identity,
         docker,
         timeline,
-        networkId,
+        networkId: runNetworkId,
         dir,
         plan,
         dataset: dataset as PreparedDataset | undefined,

@@ -201,6 +201,43 @@ describe('a disk that fails', () => {
     expect(s.volume.read(BETS_FILE)?.toString().split('\n').filter(Boolean)).toHaveLength(stored);
   });
 
+  it('a draw that storage fails under is drawn again by the next winners query, with no restart, and recorded once', async () => {
+    // Without disk latency the query comes after the failed draw and draws again itself; with it,
+    // the query waits on the draw that fails (STORAGE_FAILURE, worth another try) and the next draws.
+    const cases = [
+      { latency: undefined, expected: ['winners'] },
+      { latency: [1, 1] as const, expected: [`error ${ErrorCode.STORAGE_FAILURE}`, 'winners'] },
+    ];
+    for (const { latency, expected } of cases) {
+      const s = new Scenario({ seed: 11, ...(latency ? { diskLatencyMs: latency } : {}), server: { agencies: 1 } });
+      s.startServer();
+      const answers: string[] = [];
+      s.peer(async (ctx) => {
+        const c = await PeerConnection.open(ctx);
+        await c.send(encodeHello({ agency: 1 }), batchFrame(1, 0, 5));
+        await c.expect('status');
+        expect((await c.expect('batch_result')).code).toBe(ErrorCode.OK);
+        // The draw's scan opens bets.csv for reading: that open fails, once.
+        s.volume.inject({ op: 'open', path: 'bets.csv', code: 'EIO', times: 1 });
+        await c.send(encodeDone({ agency: 1 }), encodeWinnersQuery({ agency: 1 }));
+        for (;;) {
+          const m = await c.next();
+          const seen = typeof m === 'string' || m instanceof Error ? String(m) : m.type === 'error' ? `error ${m.code}` : m.type;
+          answers.push(seen);
+          if (typeof m !== 'string' && !(m instanceof Error) && m.type === 'error') expect(m.message).toMatch(/^the draw was interrupted: EIO: i\/o error, open/);
+          if (seen !== `error ${ErrorCode.STORAGE_FAILURE}`) break;
+          await c.send(encodeWinnersQuery({ agency: 1 }));
+        }
+        await c.end();
+      });
+      await s.runPeers();
+      expect(answers, `latency ${String(latency)}`).toEqual(expected);
+      expect(s.linesOf('sorteo', 'fail')).toEqual([expect.stringMatching(/error: EIO\\x3a i\/o error, open '\/output\/bets.csv'$/)]);
+      expect(s.linesOf('sorteo', 'success')).toEqual([expect.stringMatching(/apuestas: 5 \| ganadores: \d+$/)]);
+      expect(s.volume.read(`${BETS_FILE}.done`)?.toString()).toMatch(/^1\ndraw 5 \d+\n$/);
+    }
+  });
+
   it('short writes go on where they stopped, across the batches of a group: every row lands whole, in its batch', async () => {
     const s = new Scenario({ seed: 10, diskLatencyMs: [1, 1], server: { agencies: 3 } });
     s.startServer();

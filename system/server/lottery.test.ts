@@ -119,6 +119,22 @@ describe('Lottery positions', () => {
     ]);
   });
 
+  it('after shutdown an interrupted draw is not drawn again: the query is told the server is shutting down', async () => {
+    lottery.accept(1, 0, batchOf(1, 0, bets(1, 0, 10)));
+    lottery.accept(2, 0, batchOf(2, 0, bets(2, 0, 10)));
+    const scan = store.scan.bind(store);
+    let scans = 0;
+    store.scan = (onLine) => (scans++ === 0 ? Promise.reject(new Error('EIO: i/o error, read')) : scan(onLine));
+    await lottery.notifyDone(1);
+    await lottery.notifyDone(2);
+    await expect(lottery.winnersOf(1)).rejects.toThrow(DrawInterruptedError);
+    lottery.shutdown();
+    await expect(lottery.winnersOf(1)).rejects.toThrow(/shutting down/);
+    await lottery.drawSettled();
+    expect(scans).toBe(1);
+    expect(store.recordedDraw).toBeUndefined();
+  });
+
   it('shutdown wakes a waiting winners query', async () => {
     const waiting = lottery.winnersOf(1);
     lottery.shutdown();

@@ -72,6 +72,7 @@ export class Lottery {
   /** The draw in progress, if any (it never rejects: a failure is logged and settles `drawn`). */
   private drawing: Promise<void> = Promise.resolve();
   private settleDraw!: Settle;
+  private stopped = false;
 
   constructor(
     private readonly store: BetStore,
@@ -203,7 +204,8 @@ export class Lottery {
 
   /** The agency's winners, once the draw has run; waits for it without polling. */
   async winnersOf(agency: number): Promise<readonly string[]> {
-    if (this.state === 'interrupted') {
+    // Not after shutdown(): its waiters were told SHUTTING_DOWN, and storage is about to close.
+    if (this.state === 'interrupted' && !this.stopped) {
       this.state = 'drawing';
       this.drawing = this.draw();
     }
@@ -213,6 +215,7 @@ export class Lottery {
 
   /** Wakes every winners query still waiting: they get ShuttingDownError. */
   shutdown(): void {
+    this.stopped = true;
     if (this.state !== 'drawn' && this.state !== 'failed') this.settleDraw.reject(new ShuttingDownError());
   }
 }

@@ -202,13 +202,14 @@ describe('a disk that fails', () => {
   });
 
   it('a draw that storage fails under is drawn again by the next winners query, with no restart, and recorded once', async () => {
-    // Without disk latency the query comes after the failed draw and draws again itself; with it,
-    // the query waits on the draw that fails (STORAGE_FAILURE, worth another try) and the next draws.
+    // A query sent well after `done` comes after the failed draw and draws again itself; one sent
+    // with `done`, on a disk with latency, waits on the draw that fails (STORAGE_FAILURE, worth
+    // another try) and the next query draws.
     const cases = [
-      { latency: undefined, expected: ['winners'] },
-      { latency: [1, 1] as const, expected: [`error ${ErrorCode.STORAGE_FAILURE}`, 'winners'] },
+      { latency: undefined, queryAfterMs: 50, expected: ['winners'] },
+      { latency: [1, 1] as const, queryAfterMs: 0, expected: [`error ${ErrorCode.STORAGE_FAILURE}`, 'winners'] },
     ];
-    for (const { latency, expected } of cases) {
+    for (const { latency, queryAfterMs, expected } of cases) {
       const s = new Scenario({ seed: 11, ...(latency ? { diskLatencyMs: latency } : {}), server: { agencies: 1 } });
       s.startServer();
       const answers: string[] = [];
@@ -219,7 +220,13 @@ describe('a disk that fails', () => {
         expect((await c.expect('batch_result')).code).toBe(ErrorCode.OK);
         // The draw's scan opens bets.csv for reading: that open fails, once.
         s.volume.inject({ op: 'open', path: 'bets.csv', code: 'EIO', times: 1 });
-        await c.send(encodeDone({ agency: 1 }), encodeWinnersQuery({ agency: 1 }));
+        if (queryAfterMs === 0) await c.send(encodeDone({ agency: 1 }), encodeWinnersQuery({ agency: 1 }));
+        else {
+          await c.send(encodeDone({ agency: 1 }));
+          await ctx.platform.clock.sleep(queryAfterMs);
+          expect(s.linesOf('sorteo', 'fail')).toHaveLength(1);
+          await c.send(encodeWinnersQuery({ agency: 1 }));
+        }
         for (;;) {
           const m = await c.next();
           const seen = typeof m === 'string' || m instanceof Error ? String(m) : m.type === 'error' ? `error ${m.code}` : m.type;

@@ -36,6 +36,9 @@ export class Session {
   /** Requests whose answer is not sent yet (a waiting winners query among them). */
   private outstanding = 0;
   private replies: Promise<void> = Promise.resolve();
+  /** Batch answers handed to the transport whose write has not completed yet, and the last of them. */
+  private unwritten = 0;
+  private lastWrite: Promise<void> = Promise.resolve();
   private idleTimer: Timer | undefined;
   /** Binds the peer; once `hello` names the agency, `log` binds it too. */
   private readonly peerLog: Logger;
@@ -173,7 +176,7 @@ export class Session {
     const refuse = (code: ErrorCode, detail: string) =>
       this.reply(async () => {
         log.info('apuesta_recibida', 'fail', { cantidad: count, agencia: agency === this.agency ? bound : agency, code: errorCodeName(code), detail });
-        await this.transport.send(encodeBatchResult({ code, firstIndex, count, detail }));
+        await this.answerBatch(encodeBatchResult({ code, firstIndex, count, detail }));
       });
     if (this.agency === undefined) return refuse(ErrorCode.NOT_IDENTIFIED, 'send "hello" first');
     if (agency !== this.agency) return refuse(ErrorCode.AGENCY_MISMATCH, `this connection speaks for agency ${this.agency}`);
@@ -192,7 +195,7 @@ export class Session {
       }
       const repeated = count - acceptance.fresh;
       this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: bound, repetidas: repeated > 0 ? repeated : undefined });
-      await this.transport.send(encodeBatchResult({ code: ErrorCode.OK, firstIndex, count, detail: '' }));
+      await this.answerBatch(encodeBatchResult({ code: ErrorCode.OK, firstIndex, count, detail: '' }));
     });
   }
 
@@ -209,6 +212,19 @@ export class Session {
     }
     this.log.info('consulta_ganadores', 'success', { agencia: bound, cant_ganadores: documents.length });
     await this.transport.send(encodeWinnersAnswer(agency, documents));
+  }
+
+  /**
+   * Hands a batch's answer to the transport without waiting for its write, so that the answers a
+   * group commit releases go out together (the transport writes what one turn queued at once);
+   * the transport keeps them in order. It waits once `maxInFlight` answers are still unwritten:
+   * a peer that does not read its answers stops being read, as when it sends too many batches.
+   */
+  private async answerBatch(frame: Buffer): Promise<void> {
+    this.unwritten++;
+    const written = this.transport.send(frame).finally(() => this.unwritten--);
+    this.lastWrite = written.catch((err: Error) => this.onReplyError(err));
+    if (this.unwritten >= this.options.maxInFlight) await written;
   }
 
   /** A failed answer means the peer's socket is gone; the read loop will notice and end. */
@@ -253,6 +269,7 @@ export class Session {
   private close(reason: string): Promise<void> {
     this.closing ??= (async () => {
       this.disarmIdle();
+      await this.lastWrite;
       await this.transport.end();
       this.log.info('close', 'success', { resource: 'connection', peer: bound, agencia: bound, reason });
     })();

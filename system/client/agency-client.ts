@@ -126,15 +126,26 @@ export class AgencyClient {
       }
       log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
     };
-    const send = async (batch: Batch) => {
-      while (inflight.length >= batchWindow) await settleOldest();
-      if (this.signal.aborted) throw new TransientError('stopping');
-      const frame = this.source.single
+    const frameOf = (batch: Batch): Buffer =>
+      this.source.single
         ? encodeBet({ agency, index: batch.firstIndex, bet: onlyBet(batch.bets.toString('utf8')) })
         : encodeBatchBytes({ agency, firstIndex: batch.firstIndex, count: batch.count }, batch.bets);
-      await within(this.time.clock, t.send(frame), this.config.answerTimeoutMs, `sending the batch at bet ${batch.firstIndex}`, t);
-      inflight.push(batch);
-      await this.time.clock.sleep(batchPeriodMs, this.signal);
+    // With no pause between batches, a full window waits until half of it is answered, then sends
+    // that many in one write: fewer, fuller writes and reads on both ends, never fewer than half
+    // a window in flight. With a pause, one batch at a time, as configured.
+    const refillBelow = batchPeriodMs > 0 ? batchWindow - 1 : batchWindow >> 1;
+    const sendAll = async (batches: readonly Batch[]) => {
+      for (let k = 0; k < batches.length; ) {
+        if (inflight.length >= batchWindow) while (inflight.length > refillBelow) await settleOldest();
+        if (this.signal.aborted) throw new TransientError('stopping');
+        const group = batches.slice(k, k + (batchPeriodMs > 0 ? 1 : batchWindow - inflight.length));
+        const frames = group.map(frameOf);
+        const what = `sending the batch at bet ${(group[0] as Batch).firstIndex}`;
+        await within(this.time.clock, t.send(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames)), this.config.answerTimeoutMs, what, t);
+        inflight.push(...group);
+        k += group.length;
+        await this.time.clock.sleep(batchPeriodMs, this.signal);
+      }
     };
 
     let position = 0;
@@ -144,10 +155,10 @@ export class AgencyClient {
       // The first `stored` bets of the stream are the server's already.
       const from = Math.min(count, Math.max(0, stored - position));
       position += count;
-      for (const batch of batcher.add(chunk.bets, from)) await send(batch);
+      await sendAll(batcher.add(chunk.bets, from));
     }
     const last = batcher.flush();
-    if (last) await send(last);
+    if (last) await sendAll([last]);
     while (inflight.length > 0) await settleOldest();
     this.validBets = position;
     if (position < stored) {

@@ -59,7 +59,9 @@ describe('the checker against planted bugs in copies of the built bundles', () =
   });
 
   it('validation drops a valid row with an accented name (ë): red, the rows named as missing', async () => {
-    const client = plant(built.client, 'validation-drops-e-diaeresis', 'if (c <= 159 && (c <= 31 || c >= 127)) control = true;', 'if (c === 235 || (c <= 159 && (c <= 31 || c >= 127))) control = true;');
+    // The client checks a row on its bytes and, when they say no, on its text: the bug goes in both.
+    const onText = plant(built.client, 'validation-drops-e-diaeresis-text', 'if (c <= 159 && (c <= 31 || c >= 127)) control = true;', 'if (c === 235 || (c <= 159 && (c <= 31 || c >= 127))) control = true;');
+    const client = plant(onText, 'validation-drops-e-diaeresis', 'if (cp <= 31 || cp >= 127 && cp <= 159) return false;', 'if (cp === 235 || cp <= 31 || cp >= 127 && cp <= 159) return false;');
     const r = await run('validation', { server: built.server, client });
     const dropped = await rowsWhere((f) => /ë/.test(`${f[0]}${f[1]}`));
     expect(dropped.length).toBeGreaterThan(5);
@@ -70,12 +72,14 @@ describe('the checker against planted bugs in copies of the built bundles', () =
   });
 
   it('the CSV reader splits a quoted comma: red, the rows with a comma in a quoted name named as missing', async () => {
-    const client = plant(
+    // The client reads a one-line row on its bytes and any other in CsvParser: the bug goes in both.
+    const inParser = plant(
       built.client,
-      'csv-splits-quoted-comma',
+      'csv-splits-quoted-comma-parser',
       'const q = buf.indexOf(QUOTE, i);',
       'const q = ((quote, comma) => (comma !== -1 && comma < quote ? comma : quote))(buf.indexOf(QUOTE, i), buf.indexOf(",", i));',
     );
+    const client = plant(inParser, 'csv-splits-quoted-comma', '} else if (c === LF_BYTE) {', '} else if (c === COMMA_BYTE) { i--; break; } else if (c === LF_BYTE) {');
     const r = await run('csv', { server: built.server, client });
     const split = await rowsWhere((f) => f[0].includes(',') || f[1].includes(','));
     expect(split.length).toBeGreaterThan(5);

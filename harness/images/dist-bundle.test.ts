@@ -12,7 +12,7 @@ const write = (path: string, text: string): void => {
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'tp0-dist-'));
-  for (const f of ['package-lock.json', 'scripts/build.mjs', 'tsconfig.json', 'system/server/main.ts', 'system/client/main.ts', 'dist/server.js', 'dist/client.js']) write(f, f);
+  for (const f of ['package-lock.json', 'scripts/build.mjs', 'tsconfig.json', 'system/server/main.ts', 'system/client/main.ts', 'dist/server.js', 'dist/client.js', 'dist/client.cjs']) write(f, f);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

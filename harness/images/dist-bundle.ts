@@ -1,8 +1,8 @@
 /**
- * dist/server.js and dist/client.js, the bundles the images are built from, made again only when
- * what they are made of changed. A stamp next to them (`dist/.inputs.sha256`) holds a hash of the
- * inputs (every file under system/, package-lock.json, scripts/build.mjs, tsconfig.json) and of
- * the bundles as written; when both still match, bundling (a node process and esbuild, about
+ * dist/server.js, dist/client.js and dist/client.cjs, the bundles the images are built from,
+ * made again only when what they are made of changed. A stamp next to them
+ * (`dist/.inputs.sha256`) holds a hash of the inputs (every file under system/,
+ * package-lock.json, scripts/build.mjs, tsconfig.json) and of the bundles as written; when both still match, bundling (a node process and esbuild, about
  * 0.2 s) is skipped. A bundle edited by hand, a missing stamp or any changed source rebuilds.
  */
 import { execFile } from 'node:child_process';
@@ -14,7 +14,7 @@ import { contentHash } from './build-context.js';
 const execFileAsync = promisify(execFile);
 const INPUT_DIRS = ['system'];
 const INPUT_FILES = ['package-lock.json', 'scripts/build.mjs', 'tsconfig.json'];
-export const DIST_FILES = ['dist/server.js', 'dist/client.js'];
+export const DIST_FILES = ['dist/server.js', 'dist/client.js', 'dist/client.cjs'];
 export const DIST_STAMP = 'dist/.inputs.sha256';
 
 export class DistBuildError extends Error {

@@ -40,7 +40,10 @@ export const IMAGE_SPECS: Readonly<Record<ImageName, ImageSpec>> = {
     name: 'client',
     tag: 'tp0-client:latest',
     dockerfile: 'docker/client.Dockerfile',
-    files: [{ source: 'dist/client.js', target: 'client.js' }],
+    files: [
+      { source: 'dist/client.js', target: 'client.js' },
+      { source: 'dist/client.cjs', target: 'client.cjs' },
+    ],
     publicBase: 'node:20-bookworm-slim',
     localBase: 'node',
     baseEnv: 'TP0_NODE_BASE_IMAGE',

@@ -7,10 +7,11 @@
  * reconnect — a server restart or a restart of the client itself — no bet is sent twice and
  * none is lost (the server also drops any repeated prefix of a batch).
  */
+import type { BetFields } from '../domain/bet.js';
 import { bound, type Logger } from '../log/logger.js';
 import { ErrorCode, errorCodeName } from '../protocol/constants.js';
 import { betAt, betsOf, scanBets } from '../protocol/bet-text.js';
-import { encodeBatchText, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
+import { encodeBatchBytes, encodeBet, encodeDone, encodeHello, encodeWinnersQuery } from '../protocol/serializer.js';
 import type { Transport } from '../transport/transport.js';
 import { type Batch, Batcher } from './batcher.js';
 import type { BetSource } from './bet-source.js';
@@ -28,6 +29,11 @@ export type ClientOutcome =
 const WINNERS_PER_LINE = 100;
 /** How many answer timeouts the client waits for its winners (the draw waits for every agency). */
 const WINNERS_WAIT_FACTOR = 6;
+
+/** The one bet of a single-bet source, from its wire text. */
+function onlyBet(text: string): BetFields {
+  return betAt(text, scanBets(text, 1), 0);
+}
 
 export class AgencyClient {
   private readonly reported = new Set<number>();
@@ -113,34 +119,46 @@ export class AgencyClient {
       sent += batch.count;
       onProgress();
       if (log.enabled('DEBUG')) {
-        for (const bet of betsOf({ text: batch.text, count: batch.count, spans: scanBets(batch.text, batch.count) })) {
+        const text = batch.bets.toString('utf8');
+        for (const bet of betsOf({ text, count: batch.count, spans: scanBets(text, batch.count) })) {
           log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
         }
       }
       log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
     };
-    const send = async (batch: Batch) => {
-      while (inflight.length >= batchWindow) await settleOldest();
-      if (this.signal.aborted) throw new TransientError('stopping');
-      const frame = this.source.single
-        ? encodeBet({ agency, index: batch.firstIndex, bet: betAt(batch.text, scanBets(batch.text, 1), 0) })
-        : encodeBatchText({ agency, firstIndex: batch.firstIndex, count: batch.count, text: batch.text }, batch.textBytes);
-      await within(this.time.clock, t.send(frame), this.config.answerTimeoutMs, `sending the batch at bet ${batch.firstIndex}`, t);
-      inflight.push(batch);
-      await this.time.clock.sleep(batchPeriodMs, this.signal);
+    const frameOf = (batch: Batch): Buffer =>
+      this.source.single
+        ? encodeBet({ agency, index: batch.firstIndex, bet: onlyBet(batch.bets.toString('utf8')) })
+        : encodeBatchBytes({ agency, firstIndex: batch.firstIndex, count: batch.count }, batch.bets);
+    // With no pause between batches, a full window waits until half of it is answered, then sends
+    // that many in one write: fewer, fuller writes and reads on both ends, never fewer than half
+    // a window in flight. With a pause, one batch at a time, as configured.
+    const refillBelow = batchPeriodMs > 0 ? batchWindow - 1 : batchWindow >> 1;
+    const sendAll = async (batches: readonly Batch[]) => {
+      for (let k = 0; k < batches.length; ) {
+        if (inflight.length >= batchWindow) while (inflight.length > refillBelow) await settleOldest();
+        if (this.signal.aborted) throw new TransientError('stopping');
+        const group = batches.slice(k, k + (batchPeriodMs > 0 ? 1 : batchWindow - inflight.length));
+        const frames = group.map(frameOf);
+        const what = `sending the batch at bet ${(group[0] as Batch).firstIndex}`;
+        await within(this.time.clock, t.send(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames)), this.config.answerTimeoutMs, what, t);
+        inflight.push(...group);
+        k += group.length;
+        await this.time.clock.sleep(batchPeriodMs, this.signal);
+      }
     };
 
     let position = 0;
     for await (const chunk of this.source.read()) {
       for (const row of chunk.invalid) this.reportInvalid(row.line, row.reason);
-      for (const bet of chunk.bets) {
-        if (position++ < stored) continue;
-        const batch = batcher.add(bet);
-        if (batch) await send(batch);
-      }
+      const count = chunk.bets.ends.length;
+      // The first `stored` bets of the stream are the server's already.
+      const from = Math.min(count, Math.max(0, stored - position));
+      position += count;
+      await sendAll(batcher.add(chunk.bets, from));
     }
     const last = batcher.flush();
-    if (last) await send(last);
+    if (last) await sendAll([last]);
     while (inflight.length > 0) await settleOldest();
     this.validBets = position;
     if (position < stored) {

@@ -2,17 +2,18 @@
  * Groups bets into batches of at most `maxAmount` bets and at most `maxFrameSize` bytes on the
  * wire (header included, UTF-8 bytes). Greedy: a batch closes only when the next bet would break
  * a limit, so every batch but the last holds exactly maxAmount bets whenever the frame allows.
+ * Bets come packed (packed-bets.ts): each run of them that fits is copied at once.
  */
-import { MAX_FRAME_SIZE } from '../protocol/constants.js';
+import { BATCH_OVERHEAD, MAX_FRAME_SIZE } from '../protocol/constants.js';
 import { batchFrameSize } from '../protocol/serializer.js';
+import { betStart, type PackedBets } from './packed-bets.js';
 
 export interface Batch {
   /** Position of the first bet in the agency's stream. */
   readonly firstIndex: number;
   readonly count: number;
-  /** The bets' wire texts (see protocol/bet-text.ts), joined, and its UTF-8 size. */
-  readonly text: string;
-  readonly textBytes: number;
+  /** The bets' wire bytes (see protocol/bet-text.ts), one after the other. */
+  readonly bets: Buffer;
   /** Whole frame size on the wire. */
   readonly frameSize: number;
 }
@@ -23,7 +24,7 @@ export class BetTooLargeError extends Error {
 
 export class Batcher {
   private count = 0;
-  private text = '';
+  private readonly buffer: Buffer;
   private bytes = 0;
   private nextIndex: number;
 
@@ -34,22 +35,36 @@ export class Batcher {
   ) {
     if (maxAmount < 1) throw new RangeError('maxAmount must be at least 1');
     this.nextIndex = firstIndex;
+    this.buffer = Buffer.allocUnsafe(Math.max(0, maxFrameSize - BATCH_OVERHEAD));
   }
 
-  /** Adds a bet (its wire text); returns the batch it closed, if any. */
-  add(text: string): Batch | undefined {
-    const size = Buffer.byteLength(text, 'utf8');
-    if (batchFrameSize(size) > this.maxFrameSize) {
-      throw new BetTooLargeError(`a bet of ${size} bytes cannot fit in a ${this.maxFrameSize}-byte frame`);
-    }
-    let closed: Batch | undefined;
-    if (this.count > 0 && batchFrameSize(this.bytes + size) > this.maxFrameSize) closed = this.take();
-    this.count++;
-    this.text += text;
-    this.bytes += size;
-    if (this.count >= this.maxAmount) {
-      if (closed) throw new Error('unreachable: two batches closed by one bet');
-      closed = this.take();
+  /** Adds the bets of `bets` from the `from`-th on, in order; returns the batches they closed. */
+  add(bets: PackedBets, from = 0): Batch[] {
+    const closed: Batch[] = [];
+    const ends = bets.ends;
+    const room = this.maxFrameSize - BATCH_OVERHEAD;
+    let i = from;
+    while (i < ends.length) {
+      const start = betStart(bets, i);
+      // The longest run from bet i that fits both limits.
+      const last = Math.min(ends.length, i + this.maxAmount - this.count);
+      const fits = start + room - this.bytes;
+      let j = i;
+      while (j < last && (ends[j] as number) <= fits) j++;
+      if (j === i) {
+        const size = (ends[i] as number) - start;
+        if (batchFrameSize(size) > this.maxFrameSize) {
+          throw new BetTooLargeError(`a bet of ${size} bytes cannot fit in a ${this.maxFrameSize}-byte frame`);
+        }
+        closed.push(this.take());
+        continue;
+      }
+      const end = ends[j - 1] as number;
+      this.buffer.set(bets.bytes.subarray(start, end), this.bytes);
+      this.bytes += end - start;
+      this.count += j - i;
+      i = j;
+      if (this.count >= this.maxAmount) closed.push(this.take());
     }
     return closed;
   }
@@ -60,16 +75,11 @@ export class Batcher {
   }
 
   private take(): Batch {
-    const batch: Batch = {
-      firstIndex: this.nextIndex,
-      count: this.count,
-      text: this.text,
-      textBytes: this.bytes,
-      frameSize: batchFrameSize(this.bytes),
-    };
+    const bets = Buffer.allocUnsafe(this.bytes);
+    this.buffer.copy(bets, 0, 0, this.bytes);
+    const batch: Batch = { firstIndex: this.nextIndex, count: this.count, bets, frameSize: batchFrameSize(this.bytes) };
     this.nextIndex += this.count;
     this.count = 0;
-    this.text = '';
     this.bytes = 0;
     return batch;
   }

@@ -9,23 +9,14 @@
 import { basename } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
 import type { BetFields } from '../domain/bet.js';
-import { checkBet, checkBetSpans } from '../domain/validation.js';
-import { betText, RS, US } from '../protocol/bet-text.js';
-import { CsvParser, type CsvRecord } from '../csv/csv-parser.js';
+import { checkBet } from '../domain/validation.js';
+import { betText } from '../protocol/bet-text.js';
 import type { Logger } from '../log/logger.js';
 import type { Disk } from '../platform/disk.js';
+import { CsvBetReader } from './csv-bet-reader.js';
+import { NO_BETS, packTexts, type SourceChunk } from './packed-bets.js';
 
-/** A row that cannot be sent: which line, and why. */
-export interface InvalidRow {
-  readonly line: number;
-  readonly reason: string;
-}
-
-/** A piece of the source: its valid bets in order (each as its wire text), and the rows refused in it. */
-export interface SourceChunk {
-  readonly bets: readonly string[];
-  readonly invalid: readonly InvalidRow[];
-}
+export type { InvalidRow, PackedBets, SourceChunk } from './packed-bets.js';
 
 export interface BetSource {
   /** True when the source holds exactly one bet (sent as a `bet` message, not a batch). */
@@ -40,7 +31,6 @@ export class NoBetsError extends Error {
   override readonly name = 'NoBetsError';
 }
 
-const FIELDS = 5;
 const READ_CHUNK = 128 * 1024;
 
 export class CsvFileSource implements BetSource {
@@ -58,49 +48,15 @@ export class CsvFileSource implements BetSource {
 
   async *read(): AsyncIterable<SourceChunk> {
     const stream = this.disk.readStream(this.path, { highWaterMark: READ_CHUNK });
-    const decoder = new TextDecoder('utf-8');
-    const parser = new CsvParser();
+    const reader = new CsvBetReader(this.agency);
     try {
-      for await (const chunk of stream) {
-        yield toChunk(this.agency, parser.push(decoder.decode(chunk, { stream: true })));
-      }
-      yield toChunk(this.agency, [...parser.push(decoder.decode()), ...parser.end()]);
+      for await (const chunk of stream) yield reader.push(chunk);
+      yield reader.end();
     } finally {
       stream.destroy();
       this.log.info('close', 'success', { resource: 'file', path: this.path });
     }
   }
-}
-
-/** Where the five fields lie in a bet's wire text (reused: one bet at a time). */
-const SPANS = new Int32Array(10);
-
-function toChunk(agency: number, records: readonly CsvRecord[]): SourceChunk {
-  const bets: string[] = [];
-  const invalid: InvalidRow[] = [];
-  for (const record of records) {
-    if (record.kind === 'error') {
-      invalid.push({ line: record.line, reason: record.reason });
-      continue;
-    }
-    const f = record.fields;
-    if (f.length !== FIELDS) {
-      invalid.push({ line: record.line, reason: `expected ${FIELDS} fields (first_name,last_name,document,birthdate,number), found ${f.length}` });
-      continue;
-    }
-    // The wire text is built once and validated in place (no per-field copies).
-    let end = 0;
-    for (let k = 0; k < FIELDS; k++) {
-      SPANS[2 * k] = end + (k === 0 ? 0 : 1);
-      end = (SPANS[2 * k] as number) + (f[k] as string).length;
-      SPANS[2 * k + 1] = end;
-    }
-    const text = f[0] + US + f[1] + US + f[2] + US + f[3] + US + f[4] + RS;
-    const reason = checkBetSpans(agency, text, SPANS);
-    if (reason === undefined) bets.push(text);
-    else invalid.push({ line: record.line, reason });
-  }
-  return { bets, invalid };
 }
 
 /** Exercise 5: one bet from the environment. */
@@ -111,7 +67,7 @@ export class EnvironmentSource implements BetSource {
 
   async *read(): AsyncIterable<SourceChunk> {
     const reason = checkBet(this.agency, this.fields);
-    yield reason === undefined ? { bets: [betText(this.fields)], invalid: [] } : { bets: [], invalid: [{ line: 1, reason }] };
+    yield reason === undefined ? { bets: packTexts([betText(this.fields)]), invalid: [] } : { bets: NO_BETS, invalid: [{ line: 1, reason }] };
   }
 }
 

@@ -55,6 +55,24 @@ export class CsvParser {
     return this.drain(false);
   }
 
+  /**
+   * True while a row is open: text was pushed that no record has come out of yet (a quoted
+   * field across lines, the rest of an overlong row being dropped). Between rows it is false.
+   */
+  get pending(): boolean {
+    return this.discarding || this.offset < this.buffer.length;
+  }
+
+  /**
+   * Counts `lines` whole lines read elsewhere (a caller that reads simple rows itself and hands
+   * the parser only the others), so that the line numbers of later records stay the file's.
+   * Only between rows.
+   */
+  skipLines(lines: number): void {
+    if (this.pending) throw new Error('skipLines inside a row');
+    this.line += lines;
+  }
+
   /** Ends the input: a last row without a line break is returned, an open quote is an error. */
   end(): CsvRecord[] {
     const out = this.drain(true);

@@ -59,6 +59,11 @@ function isLeapYear(year: number): boolean {
   return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 }
 
+/** Days in `month` (1–12) of `year`; 0 for a month that does not exist. */
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+}
+
 /** The characters String.prototype.trim removes. */
 export function isTrimmed(c: number): boolean {
   return (
@@ -98,8 +103,7 @@ function checkBirthdateSpan(text: string, from: number, to: number, today: Date 
   const month = year < 0 ? -1 : digitsAt(text, from + 5, from + 7);
   const day = month < 0 ? -1 : digitsAt(text, from + 8, from + 10);
   if (day < 0) return `birthdate "${text.slice(from, to)}" is not YYYY-MM-DD`;
-  const days = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  if (month < 1 || month > 12 || day < 1 || day > days) return `birthdate "${text.slice(from, to)}" is not a calendar date`;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `birthdate "${text.slice(from, to)}" is not a calendar date`;
   if (year < 1900) return `birthdate "${text.slice(from, to)}" is before 1900`;
   if (isFuture(text, from, today)) return `birthdate "${text.slice(from, to)}" is in the future`;
   return undefined;

@@ -10,6 +10,7 @@ import {
   batchFrameSize,
   betWireSize,
   encodeBatch,
+  encodeBatchBytes,
   encodeBatchResult,
   encodeError,
   encodeMessage,
@@ -108,6 +109,14 @@ describe('sizes', () => {
     const bets = [BET, ACCENTED];
     const frame = encodeBatch(batchOf(1, 0, bets));
     expect(frame.length).toBe(batchFrameSize(betWireSize(BET) + betWireSize(ACCENTED)));
+  });
+
+  it('a batch from its bets\' wire bytes is the same frame as from their text, and decodes to them', () => {
+    const batch = batchOf(7, 41, [BET, ACCENTED]);
+    const frame = encodeBatchBytes({ agency: 7, firstIndex: 41, count: 2 }, Buffer.from(batch.text, 'utf8'));
+    expect(frame).toEqual(encodeBatch(batch));
+    expect(decodeAll(frame)).toEqual([batch]);
+    expect(() => encodeBatchBytes({ agency: 7, firstIndex: 0, count: 1 }, new Uint8Array(MAX_PAYLOAD_SIZE))).toThrow(FrameTooLargeError);
   });
 
   it('a batch filled to exactly 8192 bytes is encoded; one byte more throws FrameTooLargeError', () => {

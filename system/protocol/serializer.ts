@@ -65,8 +65,9 @@ class Writer {
     return this;
   }
 
-  raw(data: Buffer): this {
-    this.pos += data.copy(this.buf, this.pos);
+  raw(data: Uint8Array): this {
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
     return this;
   }
 
@@ -125,6 +126,16 @@ export function encodeBatchText(m: BatchText, textBytes = Buffer.byteLength(m.te
     .u32(m.firstIndex)
     .u16(m.count)
     .text(m.text, textBytes)
+    .finish();
+}
+
+/** A batch frame from its bets' wire bytes (UTF-8 of their joined wire texts), already joined. */
+export function encodeBatchBytes(m: Omit<BatchText, 'text'>, bets: Uint8Array): Buffer {
+  return new Writer(MessageCode.batch, BATCH_OVERHEAD - FRAME_HEADER_SIZE + bets.length)
+    .u32(m.agency)
+    .u32(m.firstIndex)
+    .u16(m.count)
+    .raw(bets)
     .finish();
 }
 

@@ -124,7 +124,7 @@ export class AgencyClient {
           log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
         }
       }
-      log.info('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
+      log.progress('apuestas_enviadas', 'success', { cantidad: batch.count, enviadas: sent, bytes: batch.frameSize });
     };
     const frameOf = (batch: Batch): Buffer =>
       this.source.single

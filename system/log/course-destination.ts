@@ -15,6 +15,12 @@ export const PINO_LEVEL = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', ERROR
 const COURSE_LEVEL: Readonly<Record<number, Level>> = { 20: 'DEBUG', 30: 'INFO', 40: 'WARNING', 50: 'ERROR' };
 const INFO = pino.levels.values.info as number;
 
+/**
+ * On a record at INFO: the line may wait for the end of the event-loop turn, as DEBUG lines do
+ * (Logger.progress). A symbol key: neither pino's JSON nor the course line shows it.
+ */
+export const MAY_WAIT: unique symbol = Symbol('may wait for the end of the turn');
+
 /** Where a child pino logger keeps all its bindings (its parents' too), for the course line. */
 export const BINDINGS: unique symbol = Symbol('course bindings');
 
@@ -34,7 +40,7 @@ export class CourseDestination {
   ) {}
 
   write(json: string): void {
-    const urgent = this.lastLevel >= INFO;
+    const urgent = this.lastLevel >= INFO && (this.lastObj as { [MAY_WAIT]?: true })[MAY_WAIT] !== true;
     if (this.format === 'json') {
       this.sink.write(json.endsWith('\n') ? json.slice(0, -1) : json, urgent);
       return;

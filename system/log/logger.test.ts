@@ -154,6 +154,38 @@ describe('Logger', () => {
   });
 });
 
+describe('Logger.progress', () => {
+  /** A sink that records whether each line asked to be written at once. */
+  class UrgencySink extends MemorySink {
+    readonly urgent: boolean[] = [];
+    override write(line: string, urgent = false): void {
+      super.write(line);
+      this.urgent.push(urgent);
+    }
+  }
+
+  it('writes the line info() writes, at INFO, in both formats, but lets it wait (not urgent); a bound child keeps that', () => {
+    for (const format of ['text', 'json'] as const) {
+      const sink = new UrgencySink();
+      const log = new Logger('INFO', sink, format, clock).child({ agencia: 4 });
+      log.progress('apuestas_enviadas', 'success', { cantidad: 100, agencia: bound, enviadas: 300 });
+      log.info('apuestas_enviadas', 'success', { cantidad: 100, agencia: bound, enviadas: 300 });
+      log.progress('apuestas_enviadas', 'success', { cantidad: 100, agencia: 5 });
+      expect(sink.lines[0]).toBe(sink.lines[1]);
+      expect(sink.urgent).toEqual([false, true, false]);
+      if (format === 'text') expect(sink.lines[0]).toBe('2024-05-06T07:08:09.123Z INFO action: apuestas_enviadas | result: success | cantidad: 100 | agencia: 4 | enviadas: 300');
+      else expect(JSON.parse(sink.lines[0] as string)).toMatchObject({ level: 30, agencia: 4, action: 'apuestas_enviadas', enviadas: 300 });
+      expect(sink.lines[2]).toMatch(format === 'text' ? /agencia: 5$/ : /"agencia":5/);
+    }
+  });
+
+  it('is off below INFO', () => {
+    const sink = new UrgencySink();
+    new Logger('WARNING', sink, 'text', clock).progress('apuestas_enviadas', 'success');
+    expect(sink.lines).toEqual([]);
+  });
+});
+
 describe('child loggers', () => {
   it('bind fields into every JSON record, once, and the course line shows them where a call names them with `bound`', () => {
     for (const format of ['text', 'json'] as const) {

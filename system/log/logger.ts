@@ -15,7 +15,7 @@
  */
 import pino, { type Logger as PinoLogger } from 'pino';
 import { type Bindings, bound, type Details, type Level, type LogRecord, type Result } from './course-line.js';
-import { BINDINGS, CourseDestination, type LogFormat, PINO_LEVEL } from './course-destination.js';
+import { BINDINGS, CourseDestination, type LogFormat, MAY_WAIT, PINO_LEVEL } from './course-destination.js';
 import { type LogSink, stdoutSink } from './sinks.js';
 
 export { bound, escapeValue, formatLine, type Level, LEVELS, parseLevel, type Result, type Details, type Bindings, unescapeValue } from './course-line.js';
@@ -103,6 +103,18 @@ export class Logger {
   info(action: string, result: Result, details?: Details): void {
     if (this.rank > RANK.INFO) return;
     this.write('info', { action, result, ...details });
+  }
+
+  /**
+   * An INFO line of the kind a process writes many times a second (one per batch): the same line
+   * as info() gives, but it may wait, as DEBUG lines do, for the end of the event-loop turn,
+   * 16 KiB, the next other INFO line or the exit, so that a turn's lines cost one write (and the
+   * container engine one read) instead of one each. Not for a line that must be out before what
+   * the process does next.
+   */
+  progress(action: string, result: Result, details?: Details): void {
+    if (this.rank > RANK.INFO) return;
+    this.write('info', { action, result, ...details, [MAY_WAIT]: true } as Record<string, LogRecord[string]>);
   }
 
   warn(action: string, result: Result, details?: Details): void {

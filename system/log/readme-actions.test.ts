@@ -13,7 +13,7 @@ const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const SYSTEM = join(ROOT, 'system');
 /** Not the server's or the client's code: benchmarks, test children, tests. */
 const LEFT_OUT = new Set(['bench', 'testing', 'integration']);
-const LOG_CALL = /\.(?:debug|info|warn|error)\(\s*'([a-z_]+)'/g;
+const LOG_CALL = /\.(?:debug|info|progress|warn|error)\(\s*'([a-z_]+)'/g;
 const RETRY_CALL = /retryOrFail\(\w+, '([a-z_]+)'/g;
 
 /** Who runs a source file: system/server → server, system/client → client, system/log → both. */

@@ -1,11 +1,11 @@
 /**
  * Where finished log lines go, in the main thread (no worker, no transport).
  *
- * FdSink writes through: a line at INFO or above is written to the file descriptor before the
- * call returns (with any DEBUG lines waiting before it), as the old logger did, so what a
- * process said before an action is out before the action. DEBUG lines (one per bet) wait in a
- * buffer until the next such line, the end of the event-loop turn or 16 KiB, so they cost one
- * write per turn instead of one each. The writes are SonicBoom's, synchronous: nothing is ever
+ * FdSink writes through: an urgent line (INFO or above) is written to the file descriptor before
+ * the call returns (with any lines waiting before it), as the old logger did, so what a process
+ * said before an action is out before the action. Other lines — DEBUG (one per bet) and the INFO
+ * lines of Logger.progress (one per batch) — wait in a buffer until the next urgent line, the
+ * end of the event-loop turn or 16 KiB, so they cost one write per turn instead of one each. The writes are SonicBoom's, synchronous: nothing is ever
  * in flight in another thread, so process.exit() cannot lose what was written, and flush()
  * (run at 'exit') writes what waits. A pipe that is slow to read blocks the writer (or, when
  * non-blocking, SonicBoom retries after EAGAIN): lines are never dropped. EPIPE (the reader
@@ -29,7 +29,7 @@ export class MemorySink implements LogSink {
   flush(): void {}
 }
 
-/** Past this many characters waiting, DEBUG lines are written at once. */
+/** Past this many characters waiting, lines that may wait are written at once. */
 const MAX_WAITING = 16 * 1024;
 
 interface SyncStream {

@@ -194,7 +194,7 @@ export class Session {
         for (const bet of acceptance.bets()) this.log.debug('apuesta_almacenada', 'success', { dni: bet.document, numero: Number(bet.number) });
       }
       const repeated = count - acceptance.fresh;
-      this.log.info('apuesta_recibida', 'success', { cantidad: count, agencia: bound, repetidas: repeated > 0 ? repeated : undefined });
+      this.log.progress('apuesta_recibida', 'success', { cantidad: count, agencia: bound, repetidas: repeated > 0 ? repeated : undefined });
       await this.answerBatch(encodeBatchResult({ code: ErrorCode.OK, firstIndex, count, detail: '' }));
     });
   }

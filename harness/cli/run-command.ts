@@ -14,7 +14,7 @@ import { createDockerClient, type DockerClient } from '../docker/docker-client.j
 import { parseBetsCsv, type RunResult } from '../results/run-result.js';
 import { LotteryRun, projectImages } from '../run/lottery-run.js';
 import { type HarnessLogger, silentLogger, stderrLogger } from '../logging/harness-logger.js';
-import { cleanupStaleRuns } from '../run/stale-cleanup.js';
+import { cleanupStaleRunsOnce } from '../run/stale-cleanup.js';
 import type { StartedRun } from '../run/started-run.js';
 import { describeError, EXIT_OK, EXIT_USAGE, exitCodeFor, RunEnvironmentError, RunUsageError } from './cli-errors.js';
 import { ensureEngine } from './environment.js';
@@ -154,7 +154,7 @@ class RunCommand {
       throw new RunEnvironmentError('the images could not be built (npm run images says more)', { cause: err });
     });
     const datasetReady = timed('dataset', prepareDataset(this.options));
-    const sweep = cleanupStaleRuns(this.docker);
+    const sweep = cleanupStaleRunsOnce(this.docker);
     const [dataset, stale] = await Promise.all([datasetReady, sweep, images]).then(([d, s]) => [d, s] as const, async (err: unknown) => {
       await Promise.allSettled([images, datasetReady, sweep]);
       throw err;

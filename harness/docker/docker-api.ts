@@ -161,7 +161,11 @@ export interface ContainerClient {
   /** A tar stream of `path` inside the container (running or stopped). */
   getArchive(id: string, path: string): Promise<NodeJS.ReadableStream>;
   createNetwork(name: string, labels: Readonly<Record<string, string>>): Promise<NetworkSummary>;
-  removeNetwork(id: string): Promise<void>;
+  /**
+   * Removes a network; one with endpoints still attached has them disconnected by force and is
+   * tried again (`attempts` in all, waiting a little longer each time; default 5).
+   */
+  removeNetwork(id: string, options?: { readonly attempts?: number }): Promise<void>;
   listNetworks(labels: Readonly<Record<string, string>>): Promise<NetworkSummary[]>;
   connectNetwork(network: string, container: string, aliases: readonly string[]): Promise<void>;
   disconnectNetwork(network: string, container: string): Promise<void>;

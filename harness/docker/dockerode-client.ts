@@ -251,7 +251,7 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
    * engine failed to release: dockerd 20.10 does that under load) are forced off and the removal
    * tried again, a few times.
    */
-  async removeNetwork(id: string): Promise<void> {
+  async removeNetwork(id: string, { attempts = NETWORK_REMOVE_ATTEMPTS }: { readonly attempts?: number } = {}): Promise<void> {
     const network = this.docker.getNetwork(id);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -260,7 +260,7 @@ export class DockerodeClient extends DockerodeImages implements DockerClient {
       } catch (error) {
         const code = statusCodeOf(error);
         if (code === 404) return;
-        if (code !== 403 || attempt >= NETWORK_REMOVE_ATTEMPTS) throw new DockerClientError(`remove network ${id}: ${errorText(error)}`, { cause: error });
+        if (code !== 403 || attempt >= attempts) throw new DockerClientError(`remove network ${id}: ${errorText(error)}`, { cause: error });
         const info = (await network.inspect().catch(() => undefined)) as { Containers?: Record<string, { Name?: string }> } | undefined;
         for (const [endpoint, { Name }] of Object.entries(info?.Containers ?? {})) {
           await network.disconnect({ Container: Name ?? endpoint, Force: true }).catch(() => {});

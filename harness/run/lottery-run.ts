@@ -29,7 +29,7 @@ import { ExitEvents } from './exit-events.js';
 import { LABEL_RUN_ID, RunIdentity } from './run-identity.js';
 import type { RunPlacement, RunSettings } from './run-settings.js';
 import { planServices } from './run-plan.js';
-import { cleanupStaleRuns, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
+import { cleanupStaleRunsOnce, OWNER_FILE, RUN_DIR_PREFIX } from './stale-cleanup.js';
 import { StartedLotteryRun } from './started-lottery-run.js';
 import { Timeline } from './timeline.js';
 import { type HarnessLogger, silentLogger } from '../logging/harness-logger.js';
@@ -50,7 +50,8 @@ export class RunSetupError extends Error {
 type EnvFor = (id: number) => Readonly<Record<string, string>>;
 
 let imagesOnce: Promise<ImageSet> | undefined;
-let cleanupOnce: Promise<unknown> | undefined;
+/** Whether a run of this process logged the sweep of interrupted runs (it is made once per process). */
+let sweepLogged = false;
 
 /** The project's images, ensured once per process (bundling dist/ first); the first caller's logger hears how. */
 export function projectImages(logger: HarnessLogger = silentLogger): Promise<ImageSet> {
@@ -165,12 +166,12 @@ export class LotteryRun {
     const docker = this.docker ?? createDockerClient();
     await docker.ping();
     const images = await projectImages(this.logger);
-    cleanupOnce ??= cleanupStaleRuns(docker).then((report) => {
+    const report = await cleanupStaleRunsOnce(docker);
+    if (!sweepLogged) {
+      sweepLogged = true;
       if (report.containers + report.networks + report.folders > 0) this.logger.info({ ...report, failures: undefined }, 'removed what interrupted runs left');
       for (const failure of report.failures) this.logger.warn({ failure }, 'could not remove what an interrupted run left');
-      return report;
-    });
-    await cleanupOnce;
+    }
 
     const dataset = await this.dataset?.prepare();
     if (dataset && dataset.agencies.length < this.clients) {

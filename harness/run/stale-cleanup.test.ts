@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { fakeContainerClient, OWN_LABELS } from '../testing/fake-container-client.js';
-import { cleanupStaleRuns } from './stale-cleanup.js';
+import { cleanupStaleRuns, cleanupStaleRunsOnce } from './stale-cleanup.js';
 import { HARNESS_LABELS, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './run-identity.js';
 
 /** Labels of a resource whose owner process is gone (pid 2^31 - 1 does not exist). */
@@ -37,5 +37,24 @@ describe('cleanupStaleRuns', () => {
     const report = await cleanupStaleRuns(docker);
     expect(removed).toEqual(['dead-n']);
     expect(report.failures).toEqual(['network tp0-stuck-net: network tp0-stuck-net has active endpoints']);
+  });
+
+  it("does not wait on another run's network the engine still holds: two tries at most, the second after a forced disconnect", async () => {
+    const { docker } = fakeContainerClient([], [{ id: 'stuck', name: 'tp0-stuck-net', labels: DEAD }]);
+    const asked: (number | undefined)[] = [];
+    docker.removeNetwork = async (_id, options) => {
+      asked.push(options?.attempts);
+      throw new Error('has active endpoints');
+    };
+    await cleanupStaleRuns(docker);
+    expect(asked).toEqual([2]);
+  });
+
+  it('sweeps once per process: every later caller gets the first report', async () => {
+    const { docker, removed } = fakeContainerClient([{ id: 'dead-c', labels: DEAD }], []);
+    const first = cleanupStaleRunsOnce(docker);
+    expect(cleanupStaleRunsOnce(docker)).toBe(first);
+    await first;
+    expect(removed).toEqual(['dead-c']);
   });
 });

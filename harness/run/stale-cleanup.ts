@@ -10,6 +10,7 @@ import type { ContainerClient } from '../docker/docker-client.js';
 import { HARNESS_LABELS, LABEL_OWNER_HOST, LABEL_OWNER_PID } from './run-identity.js';
 
 export const RUN_DIR_PREFIX = 'tp0-run-';
+const STALE_NETWORK_ATTEMPTS = 2;
 export const OWNER_FILE = 'owner.pid';
 
 export function isProcessAlive(pid: number): boolean {
@@ -51,7 +52,9 @@ export async function cleanupStaleRuns(docker: ContainerClient): Promise<Cleanup
   for (const n of await docker.listNetworks(HARNESS_LABELS)) {
     if (!stale(n.labels)) continue;
     try {
-      await docker.removeNetwork(n.id);
+      // Two tries, the second after a forced disconnect, and no waiting: a network the engine still
+      // holds endpoints on (it happens after a crash) would cost every later run seconds of retries.
+      await docker.removeNetwork(n.id, { attempts: STALE_NETWORK_ATTEMPTS });
       networks++;
     } catch (err) {
       failures.push(`network ${n.name}: ${(err as Error).message}`);
@@ -73,4 +76,12 @@ export async function cleanupStaleRuns(docker: ContainerClient): Promise<Cleanup
     folders++;
   }
   return { containers, networks, folders, failures };
+}
+
+let sweptOnce: Promise<CleanupReport> | undefined;
+
+/** cleanupStaleRuns, once per process (the first caller's engine): every later call gets that report. */
+export function cleanupStaleRunsOnce(docker: ContainerClient): Promise<CleanupReport> {
+  sweptOnce ??= cleanupStaleRuns(docker);
+  return sweptOnce;
 }

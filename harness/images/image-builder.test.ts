@@ -123,6 +123,9 @@ describe('ensureImage', () => {
 describe('ensureImages', () => {
   it('says which dist file is missing when bundling is skipped', async () => {
     rmSync(join(root, 'dist/client.js'), { force: true });
+    // The client image's other file is there: only client.js is missing (else which one is
+    // named depends on which read fails first).
+    writeFileSync(join(root, 'dist/client.cjs'), 'console.log("client");\n');
     writeFileSync(join(root, 'docker/client.Dockerfile'), 'FROM x\n');
     await expect(
       ensureImages({ docker, rootDir: root, log: quiet, buildDist: false, lockPath: join(root, 'images.lock') }),

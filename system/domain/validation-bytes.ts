@@ -9,13 +9,13 @@
  * reason (or, for malformed UTF-8, may accept what the decoder made of it).
  */
 import type { FieldSpans } from './validation.js';
-import { daysInMonth, isTrimmed, MAX_DOCUMENT_LENGTH, MAX_NAME_BYTES, MAX_NAME_LENGTH } from './validation.js';
+import { MAX_BET_NUMBER } from './bet.js';
+import { daysInMonth, isTrimmed, MAX_DOCUMENT_LENGTH, MAX_NAME_BYTES, MAX_NAME_LENGTH, MIN_BIRTH_YEAR } from './validation.js';
 
 const DIGIT_0 = 0x30;
 const DASH = 0x2d;
-/** Longest number, in digits (0 … 9999). */
-const MAX_NUMBER_DIGITS = 4;
-const MIN_YEAR = 1900;
+/** Longest number, in digits (0 … MAX_BET_NUMBER); a longer one with leading zeros is left to the text rules. */
+const MAX_NUMBER_DIGITS = String(MAX_BET_NUMBER).length;
 
 /**
  * Whether the name in bytes[from, to) is well-formed UTF-8 that the text rules accept: not
@@ -101,7 +101,7 @@ function birthdateOk(b: Uint8Array, from: number, to: number, today: Date | unde
   const year = digitsAt(b, from, from + 4, 4);
   const month = digitsAt(b, from + 5, from + 7, 2);
   const day = digitsAt(b, from + 8, from + 10, 2);
-  if (year < MIN_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (year < MIN_BIRTH_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   return !isFuture(year * 10_000 + month * 100 + day, today);
 }
 

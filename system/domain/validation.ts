@@ -6,6 +6,8 @@ export const MAX_NAME_LENGTH = 100;
 /** Longest name accepted, in UTF-8 bytes: a wire field carries at most 255 (100 characters of `€` would be 300). */
 export const MAX_NAME_BYTES = 0xff;
 export const MAX_DOCUMENT_LENGTH = 20;
+/** The earliest birth year accepted. */
+export const MIN_BIRTH_YEAR = 1900;
 
 export type Validation = { readonly ok: true; readonly bet: Bet } | { readonly ok: false; readonly reason: string };
 
@@ -104,7 +106,7 @@ function checkBirthdateSpan(text: string, from: number, to: number, today: Date 
   const day = month < 0 ? -1 : digitsAt(text, from + 8, from + 10);
   if (day < 0) return `birthdate "${text.slice(from, to)}" is not YYYY-MM-DD`;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `birthdate "${text.slice(from, to)}" is not a calendar date`;
-  if (year < 1900) return `birthdate "${text.slice(from, to)}" is before 1900`;
+  if (year < MIN_BIRTH_YEAR) return `birthdate "${text.slice(from, to)}" is before ${MIN_BIRTH_YEAR}`;
   if (isFuture(text, from, today)) return `birthdate "${text.slice(from, to)}" is in the future`;
   return undefined;
 }

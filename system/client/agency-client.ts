@@ -139,9 +139,9 @@ export class AgencyClient {
         if (inflight.length >= batchWindow) while (inflight.length > refillBelow) await settleOldest();
         if (this.signal.aborted) throw new TransientError('stopping');
         const group = batches.slice(k, k + (batchPeriodMs > 0 ? 1 : batchWindow - inflight.length));
-        const frames = group.map(frameOf);
         const what = `sending the batch at bet ${(group[0] as Batch).firstIndex}`;
-        await within(this.time.clock, t.send(frames.length === 1 ? (frames[0] as Buffer) : Buffer.concat(frames)), this.config.answerTimeoutMs, what, t);
+        // The transport writes the frames of one send together.
+        await within(this.time.clock, t.send(group.map(frameOf)), this.config.answerTimeoutMs, what, t);
         inflight.push(...group);
         k += group.length;
         await this.time.clock.sleep(batchPeriodMs, this.signal);

@@ -30,9 +30,9 @@ const WINNERS_PER_LINE = 100;
 /** How many answer timeouts the client waits for its winners (the draw waits for every agency). */
 const WINNERS_WAIT_FACTOR = 6;
 
-/** The one bet of a single-bet source, from its wire text. */
-function onlyBet(text: string): BetFields {
-  return betAt(text, scanBets(text, 1), 0);
+/** The one bet of a single-bet source, from its wire bytes. */
+function onlyBet(bytes: Uint8Array): BetFields {
+  return betAt(bytes, scanBets(bytes, 1), 0);
 }
 
 export class AgencyClient {
@@ -119,8 +119,7 @@ export class AgencyClient {
       sent += batch.count;
       onProgress();
       if (log.enabled('DEBUG')) {
-        const text = batch.bets.toString('utf8');
-        for (const bet of betsOf({ text, count: batch.count, spans: scanBets(text, batch.count) })) {
+        for (const bet of betsOf({ bytes: batch.bets, count: batch.count, spans: scanBets(batch.bets, batch.count) })) {
           log.debug('apuesta_enviada', 'success', { dni: bet.document, numero: bet.number });
         }
       }
@@ -128,7 +127,7 @@ export class AgencyClient {
     };
     const frameOf = (batch: Batch): Buffer =>
       this.source.single
-        ? encodeBet({ agency, index: batch.firstIndex, bet: onlyBet(batch.bets.toString('utf8')) })
+        ? encodeBet({ agency, index: batch.firstIndex, bet: onlyBet(batch.bets) })
         : encodeBatchBytes({ agency, firstIndex: batch.firstIndex, count: batch.count }, batch.bets);
     // With no pause between batches, a full window waits until half of it is answered, then sends
     // that many in one write: fewer, fuller writes and reads on both ends, never fewer than half

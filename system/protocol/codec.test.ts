@@ -3,7 +3,7 @@ import type { BetFields } from '../domain/bet.js';
 import { ErrorCode, MAX_FRAME_SIZE, MAX_PAYLOAD_SIZE, MessageCode } from './constants.js';
 import { FrameTooLargeError, MalformedMessageError, ProtocolError, UnknownMessageTypeError } from './errors.js';
 import { FrameDecoder } from './frame-decoder.js';
-import { batchOf } from './bet-text.js';
+import { batchOf, betText } from './bet-text.js';
 import { decodeMessage } from './message-decoder.js';
 import type { Message } from './messages.js';
 import {
@@ -12,6 +12,7 @@ import {
   encodeBatch,
   encodeBatchBytes,
   encodeBatchResult,
+  encodeBatchText,
   encodeError,
   encodeMessage,
   encodeWinnersAnswer,
@@ -113,8 +114,9 @@ describe('sizes', () => {
 
   it('a batch from its bets\' wire bytes is the same frame as from their text, and decodes to them', () => {
     const batch = batchOf(7, 41, [BET, ACCENTED]);
-    const frame = encodeBatchBytes({ agency: 7, firstIndex: 41, count: 2 }, Buffer.from(batch.text, 'utf8'));
+    const frame = encodeBatchBytes({ agency: 7, firstIndex: 41, count: 2 }, batch.bytes);
     expect(frame).toEqual(encodeBatch(batch));
+    expect(frame).toEqual(encodeBatchText({ agency: 7, firstIndex: 41, count: 2, text: betText(BET) + betText(ACCENTED) }));
     expect(decodeAll(frame)).toEqual([batch]);
     expect(() => encodeBatchBytes({ agency: 7, firstIndex: 0, count: 1 }, new Uint8Array(MAX_PAYLOAD_SIZE))).toThrow(FrameTooLargeError);
   });

@@ -36,15 +36,17 @@ class Reader {
     return v;
   }
 
-  private text(n: number): string {
+  /** The next n bytes, checked to be valid UTF-8: a view, nothing is copied or decoded. */
+  private utf8(n: number): Buffer {
     this.need(n);
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    // Invalid UTF-8 decodes to U+FFFD; only then is the exact (slower) check needed.
-    if (s.includes('\uFFFD') && !isUtf8(this.buf.subarray(this.pos, this.pos + n))) {
-      throw new MalformedMessageError(`${this.what}: text at byte ${this.pos} is not valid UTF-8`);
-    }
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    if (!isUtf8(out)) throw new MalformedMessageError(`${this.what}: text at byte ${this.pos} is not valid UTF-8`);
     this.pos += n;
-    return s;
+    return out;
+  }
+
+  private text(n: number): string {
+    return this.utf8(n).toString('utf8');
   }
 
   str8(): string {
@@ -55,9 +57,9 @@ class Reader {
     return this.text(this.u16());
   }
 
-  /** The rest of the payload as UTF-8 text (checked to be valid UTF-8). */
-  restText(): string {
-    return this.text(this.buf.length - this.pos);
+  /** The rest of the payload as bytes checked to be valid UTF-8 (the bets of a batch). */
+  restUtf8(): Buffer {
+    return this.utf8(this.buf.length - this.pos);
   }
 
   rest(): Buffer {
@@ -99,15 +101,15 @@ export function decodeMessage(frame: Frame): Message {
     case 'bet': {
       const agency = r.u32();
       const index = r.u32();
-      const text = r.restText();
-      return { type, agency, index, bet: betAt(text, scanBets(text, 1, type), 0) };
+      const bytes = r.restUtf8();
+      return { type, agency, index, bet: betAt(bytes, scanBets(bytes, 1, type), 0) };
     }
     case 'batch': {
       const agency = r.u32();
       const firstIndex = r.u32();
       const count = r.u16();
-      const text = r.restText();
-      return { type, agency, firstIndex, count, text, spans: scanBets(text, count, type) };
+      const bytes = r.restUtf8();
+      return { type, agency, firstIndex, count, bytes, spans: scanBets(bytes, count, type) };
     }
     case 'batch_result':
       return r.done({ type, code: errorCode(r, type), firstIndex: r.u32(), count: r.u16(), detail: r.str16() });

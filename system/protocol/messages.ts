@@ -10,8 +10,9 @@ export type Message =
   /** One bet, at position `index` of the agency's stream of bets (exercise 5). Answered by `batch_result`. */
   | { readonly type: 'bet'; readonly agency: number; readonly index: number; readonly bet: BetFields }
   /**
-   * Bets at positions firstIndex … firstIndex + count - 1 of the agency's stream. `text` is their
-   * wire text (bet-text.ts); `spans` says where each bet's fields lie in it (10 numbers per bet).
+   * Bets at positions firstIndex … firstIndex + count - 1 of the agency's stream. `bytes` are
+   * their wire bytes (bet-text.ts; well-formed UTF-8, a view into the received payload);
+   * `spans` says where each bet's fields lie in them, as byte offsets (10 numbers per bet).
    * Build one with batchOf(); read the bets with betsOf().
    */
   | {
@@ -19,7 +20,7 @@ export type Message =
       readonly agency: number;
       readonly firstIndex: number;
       readonly count: number;
-      readonly text: string;
+      readonly bytes: Uint8Array;
       readonly spans: Int32Array;
     }
   /** The answer to `bet` or `batch`: code OK and every bet stored, or an error code and none stored. */

@@ -139,9 +139,9 @@ export function encodeBatchBytes(m: Omit<BatchText, 'text'>, bets: Uint8Array): 
     .finish();
 }
 
-/** A batch frame (its spans are not needed: the text is what travels). */
+/** A batch frame (its spans are not needed: the bytes are what travels). */
 export function encodeBatch(m: Omit<MessageOf<'batch'>, 'type' | 'spans'>): Buffer {
-  return encodeBatchText(m);
+  return encodeBatchBytes(m, m.bytes);
 }
 
 /** The detail text is cut to fit the frame rather than refused: it is for people. */

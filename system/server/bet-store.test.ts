@@ -19,8 +19,9 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-const rows = (agency: number, from: number, n: number) =>
+const rowText = (agency: number, from: number, n: number) =>
   Array.from({ length: n }, (_, i) => `${agency},Ana,Pérez,${from + i},1990-01-01,${from + i}\n`).join('');
+const rows = (agency: number, from: number, n: number) => Buffer.from(rowText(agency, from, n), 'utf8');
 
 describe('BetStore', () => {
   it('appends durably and counts per agency, also after reopening', async () => {
@@ -49,7 +50,7 @@ describe('BetStore', () => {
     await store.append(1, rows(1, 0, 10), 10);
     await store.close();
     const committed = statSync(path).size;
-    appendFileSync(path, rows(1, 10, 5) + '1,Half,Writ'); // whole rows and a torn row: none acknowledged
+    appendFileSync(path, rowText(1, 10, 5) + '1,Half,Writ'); // whole rows and a torn row: none acknowledged
     const again = await BetStore.open(path, log, nodeDisk);
     expect(statSync(path).size).toBe(committed);
     expect(again.storedCount(1)).toBe(10);
@@ -62,11 +63,11 @@ describe('BetStore', () => {
   it('without a usable commit record it keeps every complete line and cuts a torn tail', async () => {
     const store = await BetStore.open(path, log, nodeDisk);
     await store.close();
-    writeFileSync(path, rows(3, 0, 4) + '3,Torn');
+    writeFileSync(path, rowText(3, 0, 4) + '3,Torn');
     writeFileSync(`${path}.commit`, Buffer.from('garbage garbage!'));
     const again = await BetStore.open(path, log, nodeDisk);
     expect(again.storedCount(3)).toBe(4);
-    expect(readFileSync(path, 'utf8')).toBe(rows(3, 0, 4));
+    expect(readFileSync(path, 'utf8')).toBe(rowText(3, 0, 4));
     await again.close();
   });
 

@@ -127,12 +127,12 @@ export class BetStore {
     return this.committedLength;
   }
 
-  /** Queues `count` rows of `agency` (complete lines); resolves once they are durable. */
-  append(agency: number, rows: string, count: number): Promise<void> {
+  /** Queues `count` rows of `agency` (complete lines, UTF-8; kept until written); resolves once they are durable. */
+  append(agency: number, rows: Buffer, count: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new StorageError('store is closed'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ data: Buffer.from(rows, 'utf8'), agency, count, resolve, reject });
+      this.pending.push({ data: rows, agency, count, resolve, reject });
       this.writing ??= this.writeGroups();
     });
   }

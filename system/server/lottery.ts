@@ -9,17 +9,18 @@
  */
 import type { BetFields } from '../domain/bet.js';
 import { WINNING_NUMBER } from '../domain/bet.js';
-import { checkBetSpans } from '../domain/validation.js';
+import { checkBet, isValidAgency } from '../domain/validation.js';
+import { isValidBetBytes } from '../domain/validation-bytes.js';
 import type { Logger } from '../log/logger.js';
 import { batchOf, betAt, SPAN_WIDTH } from '../protocol/bet-text.js';
 import { ErrorCode } from '../protocol/constants.js';
 import type { MessageOf } from '../protocol/messages.js';
 import type { BetStore } from './bet-store.js';
 import { rowAgency, rowDocument, rowNumber } from './stored-file.js';
-import { storedRows } from './stored-rows.js';
+import { StoredRowsWriter } from './stored-rows.js';
 
-/** What accept() reads of a batch: its wire text and where each bet's fields lie in it. */
-export type BatchBets = Pick<MessageOf<'batch'>, 'count' | 'text' | 'spans'>;
+/** What accept() reads of a batch: its wire bytes (well-formed UTF-8) and where each bet's fields lie in them. */
+export type BatchBets = Pick<MessageOf<'batch'>, 'count' | 'bytes' | 'spans'>;
 
 export type Acceptance =
   | {
@@ -73,6 +74,7 @@ export class Lottery {
   private drawing: Promise<void> = Promise.resolve();
   private settleDraw!: Settle;
   private stopped = false;
+  private readonly rows = new StoredRowsWriter();
 
   constructor(
     private readonly store: BetStore,
@@ -113,21 +115,24 @@ export class Lottery {
         detail: `batch starts at bet ${firstIndex} but the server holds bets 0…${next - 1} of agency ${agency}`,
       };
     }
-    const { text, spans, count } = batch;
+    const { bytes, spans, count } = batch;
     const skip = Math.min(next - firstIndex, count);
+    const agencyValid = isValidAgency(agency);
     for (let i = skip; i < count; i++) {
-      const reason = checkBetSpans(agency, text, spans, i * SPAN_WIDTH);
+      if (agencyValid && isValidBetBytes(bytes, spans, i * SPAN_WIDTH)) continue;
+      // The byte rules say only "valid" or "ask the text rules": those give the reason.
+      const reason = checkBet(agency, betAt(bytes, spans, i));
       if (reason !== undefined) {
         return { kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet ${firstIndex + i} (position ${i + 1} in the batch): ${reason}` };
       }
     }
     const fresh = count - skip;
-    const bets = () => Array.from({ length: fresh }, (_, i) => betAt(text, spans, skip + i));
+    const bets = () => Array.from({ length: fresh }, (_, i) => betAt(bytes, spans, skip + i));
     if (fresh === 0) {
       return { kind: 'accepted', fresh, bets, stored: this.lastAppend.get(agency) ?? Promise.resolve() };
     }
     this.nextIndex.set(agency, next + fresh);
-    const stored = this.store.append(agency, storedRows(agency, text, spans, skip, count), fresh);
+    const stored = this.store.append(agency, this.rows.rows(agency, bytes, spans, skip, count), fresh);
     stored.catch(() => {}); // the session awaits it in reply order; a failure is reported there
     this.lastAppend.set(agency, stored);
     return { kind: 'accepted', fresh, bets, stored };
@@ -220,8 +225,8 @@ export class Lottery {
   }
 }
 
-/** The bets.csv line of one valid bet (as storedRows writes it). */
+/** The bets.csv line of one valid bet (as the lottery stores it). */
 export function storedRow(agency: number, bet: BetFields): string {
   const batch = batchOf(agency, 0, [bet]);
-  return storedRows(agency, batch.text, batch.spans, 0, 1);
+  return new StoredRowsWriter().rows(agency, batch.bytes, batch.spans, 0, 1).toString('utf8');
 }

@@ -44,26 +44,14 @@ function codePointBefore(b: Uint8Array, from: number, to: number): number {
   return codePointAt(b, start);
 }
 
-/** Would formatField quote the name in b[from, to)? */
-function needsQuotes(b: Uint8Array, from: number, to: number): boolean {
-  if (to <= from) return false;
-  if (isTrimmed(codePointAt(b, from)) || isTrimmed(codePointBefore(b, from, to))) return true;
-  for (let i = from; i < to; i++) {
-    const c = b[i] as number;
-    if (c === QUOTE || c === COMMA || c === LINE_FEED || c === CARRIAGE_RETURN) return true;
-  }
-  return false;
-}
-
 /** Copies b[from, to) to out[p…]; returns where it ended. */
 function copy(out: Uint8Array, p: number, b: Uint8Array, from: number, to: number): number {
   for (let i = from; i < to; i++) out[p++] = b[i] as number;
   return p;
 }
 
-/** Writes the name in b[from, to) as formatField writes it: as it is, or quoted with `"` doubled. */
-function writeName(out: Uint8Array, p: number, b: Uint8Array, from: number, to: number): number {
-  if (!needsQuotes(b, from, to)) return copy(out, p, b, from, to);
+/** Writes b[from, to) in quotes, `"` doubled. */
+function writeQuoted(out: Uint8Array, p: number, b: Uint8Array, from: number, to: number): number {
   out[p++] = QUOTE;
   for (let i = from; i < to; i++) {
     const c = b[i] as number;
@@ -71,6 +59,23 @@ function writeName(out: Uint8Array, p: number, b: Uint8Array, from: number, to: 
     out[p++] = c;
   }
   out[p++] = QUOTE;
+  return p;
+}
+
+/**
+ * Writes the name in b[from, to) as formatField writes it: quoted when it holds `"`, `,`, CR or
+ * LF or starts or ends with white space, as it is otherwise. It copies while it looks, and
+ * writes the name again, quoted, from where it started if it meets a byte that needs quotes.
+ */
+function writeName(out: Uint8Array, p: number, b: Uint8Array, from: number, to: number): number {
+  if (to <= from) return p;
+  if (isTrimmed(codePointAt(b, from)) || isTrimmed(codePointBefore(b, from, to))) return writeQuoted(out, p, b, from, to);
+  const start = p;
+  for (let i = from; i < to; i++) {
+    const c = b[i] as number;
+    if (c === QUOTE || c === COMMA || c === LINE_FEED || c === CARRIAGE_RETURN) return writeQuoted(out, start, b, from, to);
+    out[p++] = c;
+  }
   return p;
 }
 

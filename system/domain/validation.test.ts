@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBet } from '../protocol/serializer.js';
 import type { BetFields } from './bet.js';
 import { isWinner, WINNING_NUMBER } from './bet.js';
-import { checkBirthdate, isValidAgency, MAX_NAME_LENGTH, validateBet } from './validation.js';
+import { checkBirthdate, isTrimmed, isValidAgency, MAX_NAME_LENGTH, validateBet } from './validation.js';
 
 const TODAY = new Date('2024-06-15T12:00:00Z');
 const GOOD: BetFields = { firstName: 'José', lastName: 'Núñez', document: '30904465', birthdate: '1999-03-17', number: '7574' };
@@ -131,5 +131,15 @@ describe('bet helpers', () => {
     expect(isWinner({ number: 7574 })).toBe(true);
     expect(isWinner({ number: 7573 })).toBe(false);
     expect(isWinner({ number: 0 })).toBe(false);
+  });
+});
+
+describe('isTrimmed', () => {
+  it('is true for exactly the UTF-16 units String.prototype.trim removes (stored rows quote names by it)', () => {
+    const differ: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (isTrimmed(c) !== (String.fromCharCode(c).trim() === '')) differ.push(c.toString(16));
+    }
+    expect(differ).toEqual([]);
   });
 });

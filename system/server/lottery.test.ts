@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { BetFields } from '../domain/bet.js';
+import { checkBet } from '../domain/validation.js';
 import { Logger, MemorySink } from '../log/logger.js';
 import { batchOf } from '../protocol/bet-text.js';
 import { ErrorCode } from '../protocol/constants.js';
@@ -49,6 +52,45 @@ describe('Lottery positions', () => {
     expect(result).toMatchObject({ kind: 'rejected', code: ErrorCode.INVALID_BET });
     expect(result.kind === 'rejected' && result.detail).toMatch(/bet 1 \(position 2 in the batch\)/);
     expect(lottery.accept(1, 0, batchOf(1, 0, b)).kind).toBe('accepted');
+  });
+
+  it('refuses every invalid bet with the text rules\' own reason, word for word', () => {
+    const good = makeBet(1, 0);
+    const invalid = [
+      { ...good, firstName: ' \u00a0\u3000' },
+      { ...good, lastName: 'a'.repeat(101) },
+      { ...good, lastName: '€'.repeat(90) },
+      { ...good, firstName: 'Ana\u0085' },
+      { ...good, firstName: 'Ana\u007f' },
+      { ...good, document: '12a' },
+      { ...good, document: '1'.repeat(21) },
+      { ...good, document: '' },
+      { ...good, birthdate: '1999-3-17' },
+      { ...good, birthdate: '2023-02-29' },
+      { ...good, birthdate: '1899-12-31' },
+      { ...good, birthdate: '2999-01-01' },
+      { ...good, birthdate: '１999-03-17' },
+      { ...good, number: '10000' },
+      { ...good, number: '00000' },
+      { ...good, number: '٣' },
+      { ...good, number: '' },
+    ];
+    for (const bet of invalid) {
+      const reason = checkBet(1, bet);
+      expect(reason, JSON.stringify(bet)).toBeDefined();
+      const result = lottery.accept(1, 0, batchOf(1, 0, [good, bet]));
+      expect(result, JSON.stringify(bet)).toEqual({ kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet 1 (position 2 in the batch): ${reason}` });
+    }
+    expect(lottery.accept(0, 0, batchOf(0, 0, [good]))).toEqual({ kind: 'rejected', code: ErrorCode.INVALID_BET, detail: `bet 0 (position 1 in the batch): ${checkBet(0, good)}` });
+  });
+
+  it('stores each bet as storedRow writes it, names that need quotes among them', async () => {
+    const quoted: BetFields = { ...makeBet(1, 1), lastName: 'Ruiz, "el Rulo"' };
+    const stored = [makeBet(1, 0), quoted, { ...makeBet(1, 2), firstName: '\u00a0Ana', number: '007' }, makeBet(1, 3)];
+    expect(lottery.accept(1, 0, batchOf(1, 0, stored)).kind).toBe('accepted');
+    await store.flush();
+    expect(readFileSync(store.path, 'utf8')).toBe(stored.map((b) => storedRow(1, b)).join(''));
+    expect(storedRow(1, quoted)).toBe(`1,${quoted.firstName},"Ruiz, ""el Rulo""",${quoted.document},${quoted.birthdate},${Number(quoted.number)}\n`);
   });
 
   it('draws once when the expected agencies are done; later batches are refused', async () => {

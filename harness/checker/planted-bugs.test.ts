@@ -90,12 +90,12 @@ describe('the checker against planted bugs in copies of the built bundles', () =
   });
 
   it("a row's agency written wrong: red, the row unexpected under the wrong agency and missing from its own", async () => {
-    // A row whose last name holds a comma is written under the next agency.
+    // A row whose last name holds a comma (byte 44) is written under the next agency.
     const server = plant(
       built.server,
       'agency-written-wrong',
-      'return `${prefix}${formatField(first)},${formatField(last)},${rest}',
-      'return `${last.includes(",") ? `${Number(prefix.slice(0, -1)) + 1},` : prefix}${formatField(first)},${formatField(last)},${rest}',
+      'p = copy(out, p, prefix, 0, prefix.length);',
+      'const moved = b.subarray(spans[at + 2], spans[at + 3]).includes(44) ? Buffer.from(`${Number(prefix.toString("latin1").slice(0, -1)) + 1},`) : prefix; p = copy(out, p, moved, 0, moved.length);',
     );
     const r = await run('agency', { server, client: built.client });
     const moved = await rowsWhere((f) => f[1].includes(','));

@@ -28,6 +28,8 @@ export function betText(bet: BetFields): string {
 /**
  * Where the fields of exactly `count` bets lie in `bytes` (which must hold nothing else), as
  * byte offsets. Throws MalformedMessageError when a bet has not 5 fields or the count is off.
+ * Fastest on a Buffer (the decoder's payloads, batchOf's): its indexOf is memchr, about twice
+ * as fast here as a plain Uint8Array's indexOf or a loop over the bytes.
  */
 export function scanBets(bytes: Uint8Array, count: number, what = 'batch'): Int32Array {
   const spans = new Int32Array(count * SPAN_WIDTH);

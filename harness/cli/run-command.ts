@@ -174,6 +174,9 @@ class RunCommand {
       .withDockerClient(this.docker)
       .withLogger(this.logger);
     if (batchMax !== undefined) builder = builder.withClientConfig({ batch: { maxAmount: batchMax } });
+    // Nothing reads the logs live without the progress view and the nemesis: the engine serves
+    // them once, at each exit, instead of line by line while the system runs.
+    if (!this.options.progress && this.seed === undefined) builder = builder.withLogFollowing('until-ready');
     this.note(`starting the server and ${clients === 1 ? '1 client' : `${clients} clients`} (dataset: ${dataset.description}${batchMax === undefined ? '' : `, batch.maxAmount ${batchMax}`})`);
     // The checker's reading of a small dataset overlaps the containers' start; a big one would
     // take the CPU from the system under test, so it waits for the checker.

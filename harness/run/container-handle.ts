@@ -10,7 +10,7 @@ import type { RunIdentity } from './run-identity.js';
 import type { ServiceSpec } from './run-plan.js';
 import type { Timeline } from './timeline.js';
 import type { ExitEvents } from './exit-events.js';
-import { LogFollower } from './log-follower.js';
+import { LogFollower, type LogFollowing } from './log-follower.js';
 import type { HarnessLogger } from '../logging/harness-logger.js';
 import { rejectAfter, settleWithin } from '../util/settle-within.js';
 
@@ -26,6 +26,8 @@ const LOG_DRAIN_MS = 3000;
  * (a rotated-away line would be lost to the exit's catch-up and to the checker).
  */
 const RUN_LOG_DRIVER = { driver: 'local', options: { 'max-size': '10g', 'max-file': '1', compress: 'false' } };
+/** How long a log followed until its ready line waits for it (the start-up's own timeout applies too). */
+const READY_WAIT_MS = 600_000;
 /** Lines of a container's log read at its exit, to catch up on what its follow stream missed. */
 const EXIT_TAIL_LINES = 64;
 /** Lines of a container's log an error quotes. */
@@ -46,7 +48,10 @@ export interface StartOptions {
   readonly logger?: HarnessLogger;
   /** The run's exit events: an exit is seen when the engine announces it, not only when a wait returns. */
   readonly exits?: ExitEvents;
+  /** How the log reaches the timeline while the container runs (default `live`; see LogFollowing). */
+  readonly logFollowing?: LogFollowing;
 }
+
 
 export class ContainerNotReadyError extends Error {
   override readonly name = 'ContainerNotReadyError';
@@ -145,6 +150,7 @@ export class ContainerHandle {
     const stopFollowing = new AbortController();
     this.following = (async () => {
       try {
+        if (this.untilReady) this.stopAtReadyLine(stopFollowing);
         // The whole log each time: the follower skips what it passed on before a restart.
         await this.follower.follow(this.docker.followLogs(this.id, { signal: stopFollowing.signal }));
       } catch (err) {
@@ -160,13 +166,42 @@ export class ContainerHandle {
       // passes on only the lines it lacks (from the whole log when the end does not say).
       stopFollowing.abort();
       await settleWithin(this.following, LOG_DRAIN_MS);
-      await settleWithin(this.catchUp().catch(() => {}), LOG_DRAIN_MS);
+      // Not followed live: the log after the ready line is read whole now, however long it is.
+      if (this.untilReady) await this.readRest();
+      else await settleWithin(this.catchUp().catch(() => {}), LOG_DRAIN_MS);
       this.lastExitCode = code;
       this.exits++;
       this.timeline.add({ at: Date.now(), source: this.service, kind: 'exit', text: `${this.service} exited with code ${code}`, event: undefined, exitCode: code });
       return code;
     })();
     this.exitWatch.catch(() => {});
+  }
+
+  private get untilReady(): boolean {
+    return this.options.logFollowing === 'until-ready';
+  }
+
+  /** Ends the follow stream once the ready line is in the timeline (at once without a ready line). */
+  private stopAtReadyLine(stop: AbortController): void {
+    const ready = this.readyLine;
+    if (!ready) {
+      stop.abort();
+      return;
+    }
+    const seq = this.timeline.entries.length;
+    this.timeline.waitFor({ source: this.service, kind: 'log', where: (e) => e.seq >= seq && ready.test(e.text) }, 1, READY_WAIT_MS, stop.signal).then(
+      () => stop.abort(),
+      () => {},
+    );
+  }
+
+  /** After an exit of a container not followed live: the whole log again, the follower passing on what it lacks. */
+  private async readRest(): Promise<void> {
+    try {
+      await this.follower.follow(this.docker.followLogs(this.id));
+    } catch (err) {
+      this.timeline.add({ at: Date.now(), source: 'harness', kind: 'note', text: `log of ${this.service} could not be read: ${(err as Error).message}`, event: undefined });
+    }
   }
 
   /** After an exit: the lines of the log's end the follow stream did not give, else the whole log read again. */

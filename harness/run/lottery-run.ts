@@ -26,6 +26,7 @@ import {
   writeRunConfigs,
 } from './run-config.js';
 import { ExitEvents } from './exit-events.js';
+import type { LogFollowing } from './log-follower.js';
 import { LABEL_RUN_ID, RunIdentity } from './run-identity.js';
 import type { RunPlacement, RunSettings } from './run-settings.js';
 import { planServices } from './run-plan.js';
@@ -71,6 +72,7 @@ export class LotteryRun {
   private startConcurrency = DEFAULT_START_CONCURRENCY;
   private command: readonly string[] | undefined;
   private logger: HarnessLogger = silentLogger;
+  private logFollowing: LogFollowing = 'live';
 
   /** Number of agencies (client1..clientN); the server expects that many. N = 0 is the server alone. */
   withClients(n: number): this {
@@ -118,6 +120,16 @@ export class LotteryRun {
   /** A pino logger for the harness's own events (images, containers, faults, clean-up); default: silent. */
   withLogger(logger: HarnessLogger): this {
     this.logger = logger;
+    return this;
+  }
+
+  /**
+   * `until-ready`: each container's log is followed only until its ready line, and read whole
+   * once it has exited (see LogFollowing): for runs that read the timeline only at the end.
+   * Default `live`: faults, waits on log lines and live progress need every line as it comes.
+   */
+  withLogFollowing(mode: LogFollowing): this {
+    this.logFollowing = mode;
     return this;
   }
 
@@ -210,7 +222,7 @@ export class LotteryRun {
       if (network.status === 'rejected') throw network.reason;
       if (subscribed.status === 'rejected') throw subscribed.reason;
       const runNetworkId = network.value.id;
-      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, exits, ...(this.command ? { command: this.command } : {}) };
+      const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, exits, logFollowing: this.logFollowing, ...(this.command ? { command: this.command } : {}) };
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
       // Every container is created first, then all are started together (the server first in

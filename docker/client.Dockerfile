@@ -13,9 +13,11 @@ WORKDIR /app
 # client.js runs as any script (`node /app/client.js`); the image starts from a V8 startup
 # snapshot of the same program, built here by this image's own node: its modules are loaded
 # and compiled once, at build time, not in every container. A snapshot only loads into a node
-# with the V8 flags it was built with: the flags of RUN and CMD must be the same.
+# with the V8 flags it was built with: the flags of RUN and CMD must be the same. One V8 platform
+# worker and the GC on the main thread: 10 ms less CPU per start (a client's run of 2,000 bets
+# natively, medians of 9: 110 -> 100 ms), the same CPU at 20x (2.26 -> 2.25 / 2.31 s for five).
 COPY client.js client.cjs /app/
-RUN ["node", "--max-semi-space-size=1", "--snapshot-blob", "/app/client.blob", "--build-snapshot", "/app/client.cjs"]
+RUN ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "--single-threaded-gc", "--snapshot-blob", "/app/client.blob", "--build-snapshot", "/app/client.cjs"]
 # Exec form and no entrypoint script: node is PID 1 and gets `docker stop`'s SIGTERM itself.
 ENTRYPOINT []
-CMD ["node", "--max-semi-space-size=1", "--snapshot-blob", "/app/client.blob"]
+CMD ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "--single-threaded-gc", "--snapshot-blob", "/app/client.blob"]

@@ -5,8 +5,8 @@
  *
  * start() ensures the images (once per process), removes stale resources of crashed runs, writes
  * the run's config files, creates the run's own labelled network, creates every container, then
- * starts them all (the server first in line, at most `withStartConcurrency` at a time: the
- * clients retry until the server listens), and resolves once the server logged that it listens
+ * starts the server's, then the clients' (at most `withStartConcurrency` at a time, not waiting
+ * for the server's ready line: the clients retry until it listens), and resolves once the server logged that it listens
  * and every client its config. If any step fails, whatever was created is removed and the
  * original error is rethrown.
  */
@@ -225,15 +225,21 @@ export class LotteryRun {
       const common = { identity, networkName: identity.networkName, docker, timeline, startupTimeoutMs: this.startupTimeoutMs, logger, exits, logFollowing: this.logFollowing, ...(this.command ? { command: this.command } : {}) };
       const [serverSpec, ...clientSpecs] = plan;
       if (!serverSpec) throw new RunSetupError('the plan has no server');
-      // Every container is created first, then all are started together (the server first in
-      // line): the clients retry until the server listens, so none waits for its ready line.
+      // Every container is created first, then started: the clients retry until the server
+      // listens, so none waits for its ready line.
       const ready = (line: RegExp) => (this.command ? undefined : line);
       const specs = [
         { spec: serverSpec, readyLine: ready(SERVER_READY) },
         ...clientSpecs.map((spec) => ({ spec, readyLine: ready(CLIENT_READY) })),
       ];
       const handles = await settledAll(started, specs, this.startConcurrency, ({ spec, readyLine }) => ContainerHandle.create(spec, { ...common, readyLine }));
-      await settledAll([], handles, this.startConcurrency, (h) => h.start());
+      // The server's container is started first, then the clients' all together. Started at once,
+      // a client that tried the server's address before the server's container was up got no
+      // answer at all for about a second, while clients started later connected at once: in 2 of
+      // 8 runs of run.mjs the clients took 1.2-1.5 s instead of 0.4-0.6 s; in none of 8 this way.
+      const [first, ...others] = handles;
+      await first?.start();
+      await settledAll([], others, this.startConcurrency, (h) => h.start());
       await settledAll([], handles, handles.length, (h) => h.ready());
       return new StartedLotteryRun({
         identity,

@@ -155,11 +155,17 @@ cmd_up() {
   fi
   command -v dockerd >/dev/null 2>&1 || die "dockerd still not found after installing docker.io"
   is_root || die "no Docker engine answers and only root can start dockerd here"
-  # A dockerd may be running but not answering yet (just started by someone else).
+  # A dockerd may be running but not answering yet (just started by someone else), or on its way
+  # out (stopped by someone else): wait while one exists, and start ours if it went away.
   if pgrep -x dockerd >/dev/null 2>&1; then
     say "a dockerd process exists but does not answer; waiting for it"
     local waited=0
     until engine_answers; do
+      if ! pgrep -x dockerd >/dev/null 2>&1; then
+        say "that dockerd is gone; starting one"
+        start_dockerd
+        return 0
+      fi
       [ "$waited" -ge "$START_TIMEOUT_S" ] && die "the running dockerd did not answer within ${START_TIMEOUT_S}s"
       sleep 1
       waited=$((waited + 1))

@@ -52,7 +52,6 @@ export interface StartOptions {
   readonly logFollowing?: LogFollowing;
 }
 
-
 export class ContainerNotReadyError extends Error {
   override readonly name = 'ContainerNotReadyError';
 }

@@ -116,17 +116,9 @@ export interface BatchText {
   readonly text: string;
 }
 
-/**
- * A batch frame from its bets' joined text (the batcher builds it while it measures);
- * `textBytes`, when given, is the text's UTF-8 size, already measured.
- */
-export function encodeBatchText(m: BatchText, textBytes = Buffer.byteLength(m.text, 'utf8')): Buffer {
-  return new Writer(MessageCode.batch, BATCH_OVERHEAD - FRAME_HEADER_SIZE + textBytes)
-    .u32(m.agency)
-    .u32(m.firstIndex)
-    .u16(m.count)
-    .text(m.text, textBytes)
-    .finish();
+/** A batch frame from its bets' joined text, as given (tests use it to send texts the client would not make). */
+export function encodeBatchText(m: BatchText): Buffer {
+  return encodeBatchBytes(m, Buffer.from(m.text, 'utf8'));
 }
 
 /** A batch frame from its bets' wire bytes (UTF-8 of their joined wire texts), already joined. */
